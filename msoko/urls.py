@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "msoko — администрирование"
+admin.site.site_title = "msoko"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("msoko.web.urls")),
+]
