@@ -18,6 +18,10 @@ class CatalogVersion(models.Model):
     checksum = models.CharField("контрольная сумма", max_length=64, blank=True)
     loaded_at = models.DateTimeField("загружена", auto_now_add=True)
     is_current = models.BooleanField("действующая", default=False)
+    data_elements = models.ManyToManyField(
+        "DataElement", verbose_name="элементы данных", blank=True, related_name="versions",
+        help_text="Элементы данных, объявленные в этой версии каталога.",
+    )
 
     class Meta:
         verbose_name = "версия каталога"
@@ -51,6 +55,7 @@ class Direction(models.Model):
     name = models.CharField("название", max_length=300)
     short_name = models.CharField("краткое название", max_length=100)
     is_variant = models.BooleanField("вариативное", default=False)
+    tasks = models.JSONField("задачи направления", default=list, blank=True)
     seed_ref = models.CharField("источник в документах", max_length=200, blank=True)
 
     class Meta:
@@ -129,6 +134,7 @@ class Indicator(models.Model):
     version = models.ForeignKey(CatalogVersion, on_delete=models.CASCADE, related_name="indicators")
     direction = models.ForeignKey(Direction, verbose_name="направление", on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField("код", max_length=60)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
     name = models.CharField("название", max_length=500)
     criterion = models.CharField("критерий", max_length=400, blank=True)
     kind = models.CharField("вид", max_length=12, choices=Kind.choices)
@@ -157,7 +163,7 @@ class Indicator(models.Model):
         verbose_name = "показатель"
         verbose_name_plural = "показатели"
         unique_together = [("version", "code")]
-        ordering = ["direction__number", "code"]
+        ordering = ["direction__number", "order", "code"]
 
     def save(self, *args, **kwargs):
         self.name_key = search_key(f"{self.code} {self.name}")
