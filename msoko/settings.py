@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "msoko.catalog",
     "msoko.collection",
     "msoko.analytics",
+    "msoko.cycle",
     "msoko.web",
 ]
 

@@ -1,0 +1,137 @@
+"""Roadmaps and measures: import from a table, edits and status transitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+
+from msoko.core.audit import record
+from msoko.cycle.errors import CycleError
+from msoko.cycle.models import Measure, Roadmap
+from msoko.cycle.permissions import require_direction_manager
+from msoko.cycle.roadmap_import import read_roadmap
+from msoko.registry.models import AcademicYear, Municipality
+
+S = Measure.Status
+# status → statuses it may move to (запланировано → выполняется → выполнено / просрочено / отменено)
+TRANSITIONS: dict[str, set[str]] = {
+    S.PLANNED: {S.IN_PROGRESS, S.OVERDUE, S.CANCELLED},
+    S.IN_PROGRESS: {S.DONE, S.OVERDUE, S.CANCELLED},
+    S.OVERDUE: {S.DONE, S.CANCELLED},
+    S.DONE: set(),
+    S.CANCELLED: set(),
+}
+
+
+@transaction.atomic
+def import_roadmap(
+    actor,
+    municipality: Municipality,
+    path: Path,
+    *,
+    title: str,
+    display_name: str | None = None,
+    academic_year: AcademicYear | None = None,
+    direction_number: int | None = None,
+) -> Roadmap:
+    """Create a roadmap with its measures from an xlsx/docx table; all or nothing.
+
+    Whoever imports must manage every direction the table touches (a table without directions
+    belongs to the department).
+    """
+    name = display_name or Path(path).name
+    drafts = read_roadmap(Path(path), name, direction_number)
+    for number in sorted({d.direction_number for d in drafts}, key=lambda n: n or 0):
+        require_direction_manager(actor, number)
+    roadmap = Roadmap.objects.create(
+        municipality=municipality,
+        title=title,
+        academic_year=academic_year,
+        source_name=name,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    for order, draft in enumerate(drafts, start=1):
+        Measure.objects.create(
+            roadmap=roadmap,
+            municipality=municipality,
+            order=order,
+            number=draft.number,
+            section=draft.section[:500],
+            content=draft.content,
+            direction_number=draft.direction_number,
+            cycle_position=draft.cycle_position,
+            deadline_text=draft.deadline_text[:300],
+            deadline_kind=draft.deadline.kind,
+            due_date=draft.deadline.due_date,
+            period_start=draft.deadline.period_start,
+            period_end=draft.deadline.period_end,
+            recurrence=draft.deadline.recurrence,
+            responsible_text=draft.responsible_text[:500],
+            expected_result=draft.expected_result,
+            result_document_kind=draft.result_document_kind,
+        )
+    record(actor, "cycle.roadmap.import", roadmap, after={"file": name, "measures": len(drafts)})
+    return roadmap
+
+
+@transaction.atomic
+def change_status(actor, measure: Measure, status: str, *, result_url: str = "", result_file=None) -> Measure:
+    """Move a measure along its life cycle; «выполнено» may carry the result document."""
+    require_direction_manager(actor, measure.direction_number)
+    target = S(status)
+    if target not in TRANSITIONS[measure.status]:
+        raise CycleError(
+            f"Мероприятие {measure.number}: переход «{S(measure.status).label}» → «{target.label}» не допускается."
+        )
+    before = {"status": measure.status}
+    measure.status = target
+    if result_url:
+        measure.result_url = result_url
+    if result_file is not None:
+        measure.result_document.save(result_file.name, result_file, save=False)
+    measure.save()
+    record(actor, "cycle.measure.status", measure, before=before, after={"status": target.value})
+    return measure
+
+
+EDITABLE = {
+    "content", "direction_number", "cycle_position", "expected_result", "result_document_kind", "responsible_text",
+}
+
+
+@transaction.atomic
+def update_measure(actor, measure: Measure, **changes) -> Measure:
+    """Edit the text fields of a measure (not its status); moving it to another direction needs both."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise CycleError(f"Эти поля мероприятия так не изменяются: {', '.join(sorted(unknown))}.")
+    require_direction_manager(actor, measure.direction_number)
+    if "direction_number" in changes:
+        require_direction_manager(actor, changes["direction_number"])
+    if measure.status in (S.DONE, S.CANCELLED):
+        raise CycleError(f"Мероприятие {measure.number} {S(measure.status).label}: изменять его нельзя.")
+    before = {k: getattr(measure, k) for k in changes}
+    for key, value in changes.items():
+        setattr(measure, key, value)
+    measure.save()
+    record(actor, "cycle.measure.update", measure, before=before, after=changes)
+    return measure
+
+
+@transaction.atomic
+def assign(actor, measure: Measure, *, responsible=(), participants=(), organisations=()) -> Measure:
+    """Set responsible persons, participants and target organisations of a measure."""
+    require_direction_manager(actor, measure.direction_number)
+    measure.responsible.set(responsible)
+    measure.participants.set(participants)
+    measure.organisations.set(organisations)
+    record(
+        actor, "cycle.measure.assign", measure,
+        after={
+            "responsible": sorted(p.pk for p in responsible),
+            "participants": sorted(p.pk for p in participants),
+            "organisations": sorted(o.pk for o in organisations),
+        },
+    )
+    return measure
