@@ -70,3 +70,129 @@ class DataValue(models.Model):
             )
         ]
         indexes = [models.Index(fields=["period", "data_element"])]
+
+
+class ImportProfile(models.Model):
+    """A saved column mapping (header text → canonical column) reused for files of one kind."""
+
+    name = models.CharField("название", max_length=100)
+    kind = models.CharField("вид данных", max_length=20)
+    mapping = models.JSONField("сопоставление столбцов", default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+
+    class Meta:
+        verbose_name = "профиль загрузки"
+        verbose_name_plural = "профили загрузки"
+        unique_together = [("kind", "name")]
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+class ActiveManager(models.Manager):
+    """Rows of imports in force (not replaced, not failed)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(batch__status=ImportBatch.Status.DONE)
+
+
+class ImportedRow(models.Model):
+    """Common fields of a stored participant row: where it came from."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    source_row = models.PositiveIntegerField("строка источника")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    academic_year = models.ForeignKey("registry.AcademicYear", on_delete=models.PROTECT, related_name="+")
+    participant_code = models.CharField("код участника", max_length=60, db_index=True)
+
+    objects = models.Manager()
+    active = ActiveManager()
+
+    class Meta:
+        abstract = True
+
+
+class VprResult(ImportedRow):
+    class_name = models.CharField("класс", max_length=20, blank=True)
+    grade = models.PositiveSmallIntegerField("параллель")
+    subject_code = models.CharField("предмет (код)", max_length=10)
+    subject = models.CharField("предмет", max_length=100)
+    variant = models.CharField("вариант", max_length=20, blank=True)
+    task_scores = models.JSONField("баллы за задания", default=list)
+    primary_score = models.PositiveSmallIntegerField("первичный балл", null=True)
+    mark = models.PositiveSmallIntegerField("отметка", null=True)
+    journal_mark = models.PositiveSmallIntegerField("отметка по журналу", null=True)
+
+    class Meta:
+        verbose_name = "результат ВПР"
+        verbose_name_plural = "результаты ВПР"
+        indexes = [models.Index(fields=["academic_year", "organisation", "subject_code", "grade"])]
+
+
+class GiaResult(ImportedRow):
+    exam = models.CharField("экзамен", max_length=5)  # oge, ege, gve
+    subject_code = models.CharField("предмет (код)", max_length=10)
+    subject = models.CharField("предмет", max_length=100)
+    primary_score = models.PositiveSmallIntegerField("первичный балл", null=True)
+    test_score = models.PositiveSmallIntegerField("тестовый балл", null=True)
+    mark = models.PositiveSmallIntegerField("отметка", null=True)
+    min_score = models.PositiveSmallIntegerField("минимальный балл", null=True)
+    high_score = models.PositiveSmallIntegerField("высокий балл", null=True)
+
+    class Meta:
+        verbose_name = "результат ГИА"
+        verbose_name_plural = "результаты ГИА"
+        indexes = [models.Index(fields=["academic_year", "organisation", "exam", "subject_code"])]
+
+
+class OlympiadResult(ImportedRow):
+    grade = models.PositiveSmallIntegerField("класс")
+    subject_code = models.CharField("предмет (код)", max_length=40)
+    subject = models.CharField("предмет", max_length=100)
+    stage = models.CharField("этап", max_length=10)  # school, municipal, regional, final
+    status = models.CharField("статус", max_length=12)  # participant, prize, winner
+    score = models.FloatField("балл", null=True)
+    max_score = models.FloatField("максимальный балл", null=True)
+
+    class Meta:
+        verbose_name = "результат ВсОШ"
+        verbose_name_plural = "результаты ВсОШ"
+        indexes = [models.Index(fields=["academic_year", "organisation", "stage"])]
+
+
+class SurveyAggregate(models.Model):
+    """Per organisation, respondent group and question of one survey import."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    academic_year = models.ForeignKey("registry.AcademicYear", on_delete=models.PROTECT, related_name="+")
+    respondent = models.CharField("респонденты", max_length=10)  # parent, student, teacher
+    question = models.TextField("вопрос")
+    answers = models.PositiveIntegerField("ответов")
+    mean = models.FloatField("среднее (шкала 1–5; для да/нет — доля «да»)", null=True)
+    yes = models.PositiveIntegerField("ответов «да» (или 1)")
+
+    objects = models.Manager()
+    active = ActiveManager()
+
+    class Meta:
+        verbose_name = "итог вопроса анкеты"
+        verbose_name_plural = "итоги вопросов анкет"
+
+
+class ImportedValue(models.Model):
+    """What an import wrote into DataValue, kept so a replaced import can be restored."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="imported_values")
+    data_element = models.ForeignKey("catalog.DataElement", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey("registry.Period", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField("разрез", max_length=60, blank=True, default="")
+    value = models.FloatField("значение", null=True)
+    source_row = models.PositiveIntegerField("строка источника", null=True)
+
+    class Meta:
+        verbose_name = "значение из загрузки"
+        verbose_name_plural = "значения из загрузок"

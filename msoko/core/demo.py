@@ -46,7 +46,7 @@ def build_demo(config, data_dir: Path, progress: Progress | None = None) -> Demo
     report = progress or (lambda stage, done, total: None)
     call_command("migrate", verbosity=0, interactive=False)
     report("Каталог показателей", 0, 1)
-    version = load_default_catalog()
+    version = load_default_catalog().version
     report("Каталог показателей", 1, 1)
 
     municipality = registry.ensure_municipality(
@@ -66,10 +66,10 @@ def build_demo(config, data_dir: Path, progress: Progress | None = None) -> Demo
     files = list(manifest.files)
     for spec in files:
         if spec.kind == "organisations":
-            import_organisations(Path(spec.path), municipality)
+            import_organisations(out_dir / spec.path, municipality)
     for spec in files:
         if spec.kind == "clusters":
-            import_clusters(Path(spec.path), municipality)
+            import_clusters(out_dir / spec.path, municipality)
 
     orgs = {o.code: o for o in Organisation.objects.filter(municipality=municipality)}
     for person in manifest.people:
@@ -89,11 +89,9 @@ def build_demo(config, data_dir: Path, progress: Progress | None = None) -> Demo
     data_files = [s for s in files if s.kind not in {"organisations", "clusters"}]
     for number, spec in enumerate(data_files, start=1):
         report("Загрузка данных", number - 1, len(data_files))
-        outcome = import_file(
-            spec.kind, Path(spec.path), year=spec.year, confirm_replace=True,
-        )
+        outcome = import_file(spec.kind, out_dir / spec.path, year=spec.academic_year, confirm_replace=True)
         result.imports.append({"kind": spec.kind, "file": Path(spec.path).name, "status": outcome.status,
-                               "rows": outcome.rows_total})
+                               "rows": spec.rows, "message": outcome.message})
     report("Загрузка данных", len(data_files), len(data_files))
     return result
 

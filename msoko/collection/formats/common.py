@@ -1,0 +1,362 @@
+"""What every import format shares: problems, column specs, header matching, typed parsing.
+
+Pure Polars and Python: no Django. A format turns a `Table` of strings into typed rows plus a
+list of `Problem`s, then derives data element values from the typed rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from msoko.collection.readers.table import ROW, Table
+
+ERROR = "error"
+WARNING = "warning"
+MAX_PROBLEMS_PER_CHECK = 50  # a broken column must not produce a million messages
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about the file, located as precisely as possible."""
+
+    file: str
+    message: str
+    level: str = ERROR
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def text(self) -> str:
+        parts = [f"Файл «{self.file}»"]
+        if self.sheet:
+            parts.append(f"лист «{self.sheet}»")
+        if self.row is not None:
+            parts.append(f"строка {self.row}")
+        if self.column:
+            parts.append(f"столбец {self.column}")
+        return ", ".join(parts) + f": {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
+            "message": self.message, "level": self.level, "text": self.text(),
+        }
+
+
+@dataclass(frozen=True)
+class Column:
+    """A canonical column: its key in typed frames, its header, header synonyms and its type."""
+
+    key: str
+    title: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = True
+    type: str = "str"  # str, int, float, year, mark
+
+
+def normalise_header(text: str) -> str:
+    """Header comparison key: case, ё, punctuation, №/N and spacing do not matter."""
+    text = (text or "").casefold().replace("ё", "е").replace("№", " ")
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+NAME_TOKENS = {"фио", "фамилия", "имя", "отчество", "surname", "fullname", "ф и о"}
+
+
+def is_name_header(header: str) -> bool:
+    """A column that would carry a person's name (forbidden: participants are codes only)."""
+    key = normalise_header(header)
+    if key in NAME_TOKENS or key.replace(" ", "") in {"фио", "fio"}:
+        return True
+    return any(token in {"фио", "фамилия", "имя", "отчество", "fio"} for token in key.split())
+
+
+@dataclass
+class Mapping:
+    """How the file's header cells map onto a format's canonical columns."""
+
+    columns: dict[int, str]  # position → canonical key
+    unmatched: list[int] = field(default_factory=list)  # positions left out (warned)
+    name_columns: list[int] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # canonical keys of required columns not found
+    duplicates: list[tuple[int, str]] = field(default_factory=list)  # second header for the same key
+
+    def header_mapping(self, headers: list[str]) -> dict[str, str]:
+        """The mapping as saved in a profile: header text → canonical key ('' = ignore)."""
+        mapping = {headers[p]: key for p, key in self.columns.items() if p < len(headers)}
+        for position in self.unmatched:
+            if position < len(headers) and headers[position]:
+                mapping.setdefault(headers[position], "")
+        return mapping
+
+
+def match_headers(
+    headers: list[str],
+    columns: Iterable[Column],
+    profile: dict[str, str] | None = None,
+    extra: dict[str, str] | None = None,
+) -> Mapping:
+    """Map headers to canonical keys: the profile first, then titles and synonyms, then `extra`.
+
+    `extra` maps normalised headers to keys for open-ended formats (task columns, data element
+    codes). A profile entry with an empty key drops that column on purpose.
+    """
+    columns = list(columns)
+    lookup: dict[str, str] = {}
+    for column in columns:
+        for text in (column.title, column.key, *column.synonyms):
+            lookup.setdefault(normalise_header(text), column.key)
+    if extra:
+        for text, key in extra.items():
+            lookup.setdefault(normalise_header(text), key)
+    profile_lookup = {normalise_header(h): k for h, k in (profile or {}).items()}
+    result = Mapping(columns={})
+    taken: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        normal = normalise_header(header)
+        if normal in profile_lookup:
+            key = profile_lookup[normal]
+        elif is_name_header(header):
+            result.name_columns.append(position)
+            continue
+        else:
+            key = lookup.get(normal, "")
+        if not key:
+            result.unmatched.append(position)
+            continue
+        if key in taken:
+            result.duplicates.append((position, key))
+            continue
+        taken[key] = position
+        result.columns[position] = key
+    result.missing = [c.key for c in columns if c.required and c.key not in taken]
+    return result
+
+
+def select_columns(table: Table, mapping: Mapping) -> pl.DataFrame:
+    """The table's frame with canonical column names (and ``__row``), unmatched columns left out."""
+    return table.frame.select(
+        [pl.col(ROW), *[pl.col(str(p)).alias(key) for p, key in mapping.columns.items()]]
+    )
+
+
+class Located:
+    """Builds problems for one table: knows the file, sheet and each canonical column's label."""
+
+    def __init__(self, table: Table, mapping: Mapping) -> None:
+        self.table = table
+        self.labels = {key: table.column_label(p) for p, key in mapping.columns.items()}
+        self.problems: list[Problem] = []
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == ERROR]
+
+    def add(self, message: str, *, row: int | None = None, column: str = "", level: str = ERROR) -> None:
+        self.problems.append(
+            Problem(
+                file=self.table.name, sheet=self.table.sheet, row=row,
+                column=self.labels.get(column, column), message=message, level=level,
+            )
+        )
+
+    def add_rows(self, bad: pl.DataFrame, column: str, message, *, level: str = ERROR) -> None:
+        """One problem per offending row (capped); `message(row_dict)` builds each text."""
+        if bad.height == 0:
+            return
+        for row in bad.head(MAX_PROBLEMS_PER_CHECK).iter_rows(named=True):
+            self.add(message(row), row=row[ROW], column=column, level=level)
+        if bad.height > MAX_PROBLEMS_PER_CHECK:
+            self.add(
+                f"та же ошибка ещё в {bad.height - MAX_PROBLEMS_PER_CHECK} строках "
+                f"(всего {bad.height}); показаны первые {MAX_PROBLEMS_PER_CHECK}.",
+                column=column, level=level,
+            )
+
+
+def number_expr(key: str) -> pl.Expr:
+    """A string column parsed as a float: decimal comma, spaces and non-breaking spaces allowed."""
+    return (
+        pl.col(key).str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".", literal=True)
+        .cast(pl.Float64, strict=False)
+    )
+
+
+def parse_numbers(
+    frame: pl.DataFrame,
+    located: Located,
+    keys: Iterable[str],
+    *,
+    integer: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    blanks: Iterable[str] = (),
+) -> pl.DataFrame:
+    """Parse numeric columns in place; text, fractions (if integer) and out-of-range are errors.
+
+    Values listed in `blanks` (e.g. «X» for a task not attempted) are read as 0.
+    """
+    blank_words = {b.casefold() for b in blanks}
+    out = []
+    for key in keys:
+        if key not in frame.columns:
+            continue
+        source = pl.col(key)
+        if blank_words:
+            source = pl.when(source.str.to_lowercase().is_in(list(blank_words))).then(pl.lit("0")).otherwise(source)
+        parsed = frame.select(pl.col(ROW), pl.col(key).alias("__raw"), source.alias(key)).with_columns(
+            number_expr(key).alias("__num")
+        )
+        bad_text = parsed.filter(pl.col("__raw").is_not_null() & pl.col("__num").is_null())
+        located.add_rows(bad_text, key, lambda r: f"«{r['__raw']}» — не число.")
+        if integer:
+            fractional = parsed.filter(pl.col("__num").is_not_null() & (pl.col("__num") != pl.col("__num").round(0)))
+            located.add_rows(fractional, key, lambda r: f"«{r['__raw']}» — ожидается целое число.")
+        if low is not None or high is not None:
+            condition = pl.lit(False)
+            if low is not None:
+                condition = condition | (pl.col("__num") < low)
+            if high is not None:
+                condition = condition | (pl.col("__num") > high)
+            bad_range = parsed.filter(pl.col("__num").is_not_null() & condition)
+            span = f"{_fmt(low)}–{_fmt(high)}" if low is not None and high is not None else (
+                f"не меньше {_fmt(low)}" if low is not None else f"не больше {_fmt(high)}"
+            )
+            located.add_rows(bad_range, key, lambda r, span=span: f"значение {r['__raw']} вне допустимого диапазона ({span}).")
+        out.append(parsed.get_column("__num").alias(key))
+    return frame.with_columns(out) if out else frame
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+
+
+YEAR_PATTERN = r"^\s*(\d{4})\s*(?:[/\-–—]\s*(\d{2}|\d{4}))?\s*(?:уч\.?\s*г(?:од|\.)?)?\s*$"
+
+
+def parse_year(frame: pl.DataFrame, located: Located, key: str = "year") -> pl.DataFrame:
+    """«2024/25», «2024/2025», «2024-2025» → start year 2024; anything else is an error."""
+    if key not in frame.columns:
+        return frame
+    parts = frame.select(
+        pl.col(ROW), pl.col(key).alias("__raw"),
+        pl.col(key).str.extract(YEAR_PATTERN, 1).cast(pl.Int64, strict=False).alias("__start"),
+        pl.col(key).str.extract(YEAR_PATTERN, 2).alias("__end"),
+    )
+    parts = parts.with_columns(
+        pl.when(pl.col("__end").str.len_chars() == 2)
+        .then(pl.col("__end").cast(pl.Int64, strict=False) + (pl.col("__start") // 100) * 100)
+        .otherwise(pl.col("__end").cast(pl.Int64, strict=False))
+        .alias("__end_full")
+    )
+    bad = parts.filter(
+        pl.col("__raw").is_not_null()
+        & (pl.col("__start").is_null() | (pl.col("__end_full").is_not_null() & (pl.col("__end_full") != pl.col("__start") + 1)))
+    )
+    located.add_rows(bad, key, lambda r: f"«{r['__raw']}» — не учебный год (ожидается вида 2024/25).")
+    missing = parts.filter(pl.col("__raw").is_null())
+    located.add_rows(missing, key, lambda r: "не указан учебный год.")
+    return frame.with_columns(parts.get_column("__start").alias(key))
+
+
+def require_values(frame: pl.DataFrame, located: Located, keys: Iterable[str], titles: dict[str, str]) -> None:
+    """Empty cells in required columns are errors."""
+    for key in keys:
+        if key in frame.columns:
+            empty = frame.filter(pl.col(key).is_null()).select(ROW)
+            located.add_rows(empty, key, lambda r, key=key: f"не заполнено обязательное поле «{titles.get(key, key)}».")
+
+
+def check_choice(
+    frame: pl.DataFrame, located: Located, key: str, allowed: dict[str, str], title: str
+) -> pl.DataFrame:
+    """Map words onto canonical values (case and ё insensitive); unknown words are errors."""
+    if key not in frame.columns:
+        return frame
+    lookup = {normalise_header(word): value for word, value in allowed.items()}
+    mapped = frame.select(
+        pl.col(ROW), pl.col(key).alias("__raw"),
+        pl.col(key).map_elements(lambda v: lookup.get(normalise_header(v)), return_dtype=pl.String).alias("__val"),
+    )
+    bad = mapped.filter(pl.col("__raw").is_not_null() & pl.col("__val").is_null())
+    expected = ", ".join(sorted({w for w in allowed if w == w.lower()} or set(allowed)))
+    located.add_rows(bad, key, lambda r: f"«{r['__raw']}» — недопустимое значение поля «{title}» (ожидается: {expected}).")
+    return frame.with_columns(mapped.get_column("__val").alias(key))
+
+
+def check_duplicates(frame: pl.DataFrame, located: Located, keys: list[str], what: str, column: str) -> None:
+    """Rows repeating the same key combination: each repeat names the first occurrence."""
+    present = [k for k in keys if k in frame.columns]
+    if len(present) < len(keys):
+        return
+    with_first = frame.select(pl.col(ROW), *[pl.col(k) for k in keys]).filter(
+        pl.all_horizontal([pl.col(k).is_not_null() for k in keys])
+    ).with_columns(pl.col(ROW).min().over(keys).alias("__first"))
+    repeats = with_first.filter(pl.col(ROW) != pl.col("__first")).sort(ROW)
+    located.add_rows(repeats, column, lambda r: f"{what} повторяется (впервые — в строке {r['__first']}).")
+
+
+@dataclass
+class Parsed:
+    """A validated table: typed rows (canonical keys + ``__row``) and everything found."""
+
+    kind: str
+    frame: pl.DataFrame
+    problems: list[Problem]
+    mapping: dict[str, str]
+    years: list[int] = field(default_factory=list)
+    org_codes: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # procedure keys (subjects, stages, elements)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == WARNING]
+
+
+@dataclass
+class Context:
+    """What validation needs to know about the world (given by the Django layer or by tests)."""
+
+    org_codes: set[str] | None = None  # known organisation codes; None = do not check
+    year: int | None = None  # expected start year (e.g. from --year)
+    elements: dict[str, str] = field(default_factory=dict)  # data element code → Russian name
+    bool_elements: set[str] = field(default_factory=set)
+    name_columns: str = "refuse"  # or "drop"
+    max_year: int = 2100
+
+
+DERIVED_COLUMNS = ["org_code", "year", "element", "category", "value", "source_row"]
+
+
+def empty_derived() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={"org_code": pl.String, "year": pl.Int64, "element": pl.String, "category": pl.String,
+                "value": pl.Float64, "source_row": pl.Int64}
+    )
+
+
+def count_elements(
+    frame: pl.DataFrame, group: list[str], counts: dict[str, pl.Expr], *, category: pl.Expr
+) -> pl.DataFrame:
+    """Long frame of sums per group of named expressions (booleans count; zeros included)."""
+    if frame.height == 0:
+        return empty_derived()
+    aggregated = frame.group_by(group).agg(
+        [cond.cast(pl.Float64).fill_null(0).sum().alias(name) for name, cond in counts.items()]
+    ).with_columns(category.alias("category"))
+    long = aggregated.unpivot(index=[*group, "category"], on=list(counts), variable_name="element", value_name="value")
+    return long.select(
+        pl.col("org_code"), pl.col("year").cast(pl.Int64), pl.col("element"), pl.col("category"),
+        pl.col("value").cast(pl.Float64), pl.lit(None, dtype=pl.Int64).alias("source_row"),
+    )
