@@ -60,7 +60,7 @@ def build_demo(config, data_dir: Path, progress: Progress | None = None) -> Demo
             year.save(update_fields=["catalog_version"])
 
     out_dir = data_dir / "demo-files"
-    manifest = generate(config, out_dir, progress=lambda stage, done, total: report(f"Генерация: {stage}", done, total))
+    manifest = generate(config, out_dir, progress=lambda stage, done, total: report("Генерация файлов", done, total))
 
     result = DemoResult(municipality=municipality, planted=manifest.planted)
     files = list(manifest.files)

@@ -59,3 +59,12 @@ def year_label(start_year) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+@register.filter
+def measure(value, unit: str = "") -> str:
+    """A value with its unit when it is a percentage: 12.5, "%" → «12,5 %»."""
+    text = format_number(value, 1)
+    if text == "—" or unit != "%":
+        return text
+    return f"{text}{NBSP}%"

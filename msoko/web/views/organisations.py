@@ -91,7 +91,7 @@ def organisation_card(request, code: str):
     return render(
         request,
         "web/organisation.html",
-        {"section": "organisations", "org": org, "cluster": cluster, "years": years, "sections": sections},
+        {"section": "organisations", "org": org, "cluster": cluster, "series_years": years, "sections": sections},
     )
 
 

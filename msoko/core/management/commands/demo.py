@@ -38,12 +38,13 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Для пересоздания удалите каталог данных {data_dir} или укажите другой: --data-dir."
                 )
-            kwargs = {"schools": options["schools"], "years": options["years"], "seed": options["seed"]}
-            if options["preschools"] is not None:
-                kwargs["preschools"] = options["preschools"]
-            if options["schools"] > 200:
-                kwargs["fmt"] = "csv"
-            config = DemoConfig(**kwargs)
+            extra = {} if options["preschools"] is None else {"preschools": options["preschools"]}
+            try:
+                config = DemoConfig.for_scale(options["schools"], years=options["years"], seed=options["seed"])
+                if extra:
+                    config = DemoConfig(**{**config.__dict__, **extra})
+            except ValueError as exc:
+                raise CommandError(f"Неверные параметры демонстрации: {exc}") from None
             bars: dict[str, tqdm] = {}
 
             def progress(stage: str, done: int, total: int) -> None:
@@ -65,7 +66,8 @@ class Command(BaseCommand):
                 f"{len(result.imports)} файлов загружено в {data_dir}."
             ))
             if failed:
-                raise CommandError(f"Не загружены файлы: {', '.join(i['file'] for i in failed)}")
+                details = "\n".join(f"  {i['file']}: {i['message']}" for i in failed)
+                raise CommandError(f"Не загружены файлы:\n{details}")
             logins = result.logins
         self._print_logins(logins)
         if not options["no_serve"]:
