@@ -94,3 +94,14 @@ def data_elements(codes: Iterable[str] | None = None) -> QuerySet[DataElement]:
 
 def data_elements_of(version: CatalogVersion) -> QuerySet[DataElement]:
     return version.data_elements.order_by("code")
+
+
+def directions_in_use(version: CatalogVersion, variant_codes: Iterable[str] = ()) -> QuerySet[Direction]:
+    """The eight main directions plus the variant ones a municipality has switched on."""
+    from django.db.models import Q
+
+    return (
+        version.directions.filter(Q(is_variant=False) | Q(code__in=list(variant_codes)))
+        .select_related("mechanism")
+        .order_by("number")
+    )

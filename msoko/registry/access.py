@@ -55,6 +55,13 @@ class Scope:
             return qs
         return qs.filter(pk__in=self.municipality_ids) | qs.filter(region_id__in=self.region_ids)
 
+    def variant_direction_codes(self) -> set[str]:
+        """Variant directions (seeds 001/003) switched on in any municipality the user sees."""
+        codes: set[str] = set()
+        for chosen in self.visible_municipalities().values_list("variant_directions", flat=True):
+            codes.update(chosen or [])
+        return codes
+
     def visible_organisations(self) -> QuerySet[Organisation]:
         qs = Organisation.objects.all()
         if self.is_superuser:

@@ -27,9 +27,10 @@ def shell_context(request) -> dict:
     from msoko.catalog import selectors as catalog
 
     version = catalog.current_version()
+    scope = scope_for(request.user)
     return {
-        "scope": scope_for(request.user),
+        "scope": scope,
         "years": registry.academic_years(),
         "year": selected_year(request),
-        "nav_directions": catalog.main_directions(version) if version else [],
+        "nav_directions": catalog.directions_in_use(version, scope.variant_direction_codes()) if version else [],
     }

@@ -45,3 +45,22 @@ def test_dashboard_matrix_marks_filled_positions(client_for, vpr_values):
 def test_organisation_search_ignores_case_and_yo(client_for):
     page = client_for("department").get("/organisations/?q=ЕЛОЧКА").content.decode()
     assert "Ёлочка" in page and "Школа А" not in page
+
+
+def test_variant_direction_appears_only_when_the_municipality_switches_it_on(client_for, world, small_catalog):
+    from msoko.catalog.models import Direction
+
+    main = small_catalog.direction
+    Direction.objects.create(
+        version=main.version, mechanism=main.mechanism, number=9, code="objectivity",
+        name="Система обеспечения объективности процедур оценки качества", short_name="Объективность",
+        is_variant=True, seed_ref="001",
+    )
+    client = client_for("department")
+    assert client.get("/directions/9/").status_code == 404
+    assert "Объективность" not in client.get("/").content.decode()
+
+    world.municipality.variant_directions = ["objectivity"]
+    world.municipality.save()
+    assert client.get("/directions/9/").status_code == 200
+    assert "Объективность" in client.get("/").content.decode()

@@ -70,6 +70,8 @@ def direction_page(request, number: int):
     year = selected_year(request)
     version = catalog.version_for_year(year)
     direction = catalog.direction(version, number) if version else None
+    if direction is not None and direction.is_variant and direction.code not in scope.variant_direction_codes():
+        direction = None
     if direction is None:
         raise Http404("Направление не найдено")
     tab = request.GET.get("tab", "goals")
@@ -79,7 +81,7 @@ def direction_page(request, number: int):
     context = {
         "section": "directions",
         "direction": direction,
-        "directions": catalog.main_directions(version),
+        "directions": catalog.directions_in_use(version, scope.variant_direction_codes()),
         "positions": CYCLE_POSITIONS,
         "tab": tab,
         "position": BY_CODE[tab],

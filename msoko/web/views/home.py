@@ -25,7 +25,8 @@ def home(request):
     version = catalog.version_for_year(year)
     rows = []
     if version:
-        for direction in catalog.directions_with_content(version).filter(is_variant=False):
+        in_use = catalog.directions_in_use(version, scope.variant_direction_codes()).values_list("pk", flat=True)
+        for direction in catalog.directions_with_content(version).filter(pk__in=list(in_use)):
             rows.append({"direction": direction, "cells": direction_cells(direction, year)})
     imports = ImportBatch.objects.order_by("-created_at")[:8]
     return render(
