@@ -50,3 +50,23 @@ def require_organisation_user(user, organisation: Organisation | None) -> None:
     scope = scope_for(user)
     if organisation is None or organisation.pk not in scope.organisation_ids:
         raise PermissionDenied("Отвечать на рекомендацию может только организация, которой она адресована.")
+
+
+def can_publish(user) -> bool:
+    """The municipal operator (seed 003: «размещение информации на официальном ресурсе») or the department."""
+    from msoko.registry.models import Role
+
+    scope = scope_for(user)
+    return scope.can_manage or Role.OPERATOR in scope.roles
+
+
+def require_publisher(user) -> None:
+    if not can_publish(user):
+        raise PermissionDenied("Публиковать документы могут муниципальный оператор и управление образования.")
+
+
+def require_document_editor(user, direction_number: int) -> None:
+    """Documents of a direction are added by its managers or by the municipal operator."""
+    if can_publish(user):
+        return
+    require_direction_manager(user, direction_number)

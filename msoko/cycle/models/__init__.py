@@ -2,6 +2,7 @@
 
 from msoko.cycle.models.council import AgendaItem, Attendance, Body, Meeting, Membership, MemberVote, Vote
 from msoko.cycle.models.decisions import Decision
+from msoko.cycle.models.documents import CycleDocument
 from msoko.cycle.models.effectiveness import CycleGoalDraft, EffectivenessAnalysis
 from msoko.cycle.models.recommendations import (
     AddresseeLevel,
@@ -17,6 +18,7 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "Body",
+    "CycleDocument",
     "CycleGoalDraft",
     "Deadline",
     "Decision",

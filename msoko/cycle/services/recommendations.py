@@ -186,3 +186,28 @@ def add_practice(
     )
     record(actor, "cycle.practice.create", practice, after={"directions": directions, "source": practice.source})
     return practice
+
+
+@transaction.atomic
+def create_recommendation(
+    actor, municipality: Municipality, *, title: str, text: str, addressee_level: str,
+    organisation: Organisation | None = None, direction_number: int | None = None,
+    academic_year: AcademicYear | None = None, deadline: datetime.date | None = None, addressee_note: str = "",
+) -> Recommendation:
+    """A draft recommendation written by hand (not from a rule)."""
+    require_direction_manager(actor, direction_number)
+    level = AddresseeLevel(addressee_level)
+    if not title.strip() or not text.strip():
+        raise CycleError("Укажите заголовок и текст рекомендации.")
+    if level != AddresseeLevel.MUNICIPALITY and organisation is None:
+        raise CycleError("Укажите организацию-адресата рекомендации.")
+    if organisation is not None and organisation.municipality_id != municipality.pk:
+        raise CycleError(f"Организация «{organisation.short_name}» не относится к муниципалитету «{municipality.name}».")
+    rec = Recommendation.objects.create(
+        municipality=municipality, direction_number=direction_number, academic_year=academic_year,
+        addressee_level=level, organisation=organisation, addressee_note=addressee_note, title=title.strip(),
+        text=text.strip(), deadline=deadline, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(actor, "cycle.recommendation.create", rec,
+           after={"level": level.value, "organisation": organisation.pk if organisation else None})
+    return rec

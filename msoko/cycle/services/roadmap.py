@@ -135,3 +135,28 @@ def assign(actor, measure: Measure, *, responsible=(), participants=(), organisa
         },
     )
     return measure
+
+
+@transaction.atomic
+def create_measure(
+    actor, municipality: Municipality, *, content: str, direction_number: int | None,
+    roadmap: Roadmap | None = None, number: str = "", cycle_position: str = "", due_date=None,
+    responsible_text: str = "", expected_result: str = "",
+) -> Measure:
+    """A measure entered by hand (dated by `due_date`, or without a deadline)."""
+    require_direction_manager(actor, direction_number)
+    if not content.strip():
+        raise CycleError("Опишите мероприятие.")
+    if roadmap is not None and roadmap.municipality_id != municipality.pk:
+        raise CycleError("Дорожная карта относится к другому муниципалитету.")
+    order = (Measure.objects.filter(roadmap=roadmap).order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    measure = Measure.objects.create(
+        roadmap=roadmap, municipality=municipality, order=order, number=number or str(order), content=content.strip(),
+        direction_number=direction_number, cycle_position=cycle_position or "measures",
+        deadline_kind="date" if due_date else "none", due_date=due_date,
+        deadline_text=f"до {due_date:%d.%m.%Y}" if due_date else "", responsible_text=responsible_text,
+        expected_result=expected_result,
+    )
+    record(actor, "cycle.measure.create", measure,
+           after={"direction": direction_number, "due": due_date.isoformat() if due_date else None})
+    return measure
