@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from msoko.catalog import selectors as catalog
 from msoko.catalog.cycle import CYCLE_POSITIONS
@@ -33,5 +34,20 @@ def home(request):
         request,
         "web/home.html",
         {"section": "home", "rows": rows, "positions": CYCLE_POSITIONS, "imports": imports,
-         "organisations": scope.visible_organisations().count()},
+         "organisations": scope.visible_organisations().count(), **attention(scope)},
     )
+
+
+def attention(scope) -> dict:
+    """What needs the department's attention now: overdue and due-soon items, failed imports, council."""
+    from msoko.cycle import control
+    from msoko.cycle.selectors import council_warnings
+
+    today = timezone.localdate()
+    overdue, due_soon, warnings = [], [], []
+    for municipality in scope.visible_municipalities():
+        overdue += control.overdue(municipality, today)
+        due_soon += control.due_soon(municipality, today, days=14)
+        warnings += council_warnings(municipality, today)
+    failed = ImportBatch.objects.filter(status=ImportBatch.Status.FAILED).order_by("-created_at")[:5]
+    return {"overdue": overdue[:10], "due_soon": due_soon[:10], "council_warnings": warnings, "failed_imports": failed}
