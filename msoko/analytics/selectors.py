@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from msoko.analytics.core.indicator_values import IndicatorDef, aggregate, compute
+from msoko.analytics.core.uncertainty import NOT_FOR_RATING_WARNING as NOT_FOR_RATING
 from msoko.collection.models import DataValue
 
 
@@ -49,3 +50,246 @@ def indicator_values(indicators: list, *, organisation_ids=None, years=None) -> 
 
 def aggregate_values(indicators: list, per_org: pl.DataFrame, by: tuple[str, ...] = ("year",)) -> pl.DataFrame:
     return aggregate(per_org, indicator_defs(indicators), by=by)
+
+
+# ------------------------------------------------------------------------------------------------
+# stored analysis runs, for pages and the organisation card
+
+
+def visible_runs(scope, kind: str | None = None):
+    """Runs of the user's municipalities (and runs over all municipalities), newest first."""
+    from msoko.analytics.models import AnalysisRun
+
+    qs = AnalysisRun.objects.select_related("municipality", "created_by")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if not scope.is_superuser:
+        qs = qs.filter(municipality__in=scope.visible_municipalities()) | qs.filter(municipality__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def latest_done(scope, kind: str):
+    from msoko.analytics.models import AnalysisRun
+
+    return visible_runs(scope, kind).filter(status=AnalysisRun.Status.DONE).first()
+
+
+def _indicator_names(codes) -> dict[str, object]:
+    from msoko.catalog.selectors import current_version
+
+    version = current_version()
+    if version is None:
+        return {}
+    return {i.code: i for i in version.indicators.filter(code__in=list(codes)).select_related("direction")}
+
+
+def rating_warnings(indicators) -> list[dict]:
+    """The not-for-rating warning of every indicator so marked: [{code, name, warning}]."""
+    from msoko.analytics.core.uncertainty import rating_warning
+
+    return [
+        {"code": i.code, "name": i.name, "warning": rating_warning(True)}
+        for i in indicators if i.not_for_rating
+    ]
+
+
+def shnor_tables(run, year: int, organisations) -> dict:
+    """Everything the ШНОР / ШНСУ page shows for one run and year (rows limited to `organisations`)."""
+    from msoko.analytics.models import SchoolStatus, ShnorResult
+
+    rows = ShnorResult.objects.filter(run=run, year=year, organisation__in=organisations).select_related("organisation")
+    statuses = list(
+        SchoolStatus.objects.filter(run=run, organisation__in=organisations).select_related("organisation")
+        .order_by("organisation__code")
+    )
+    by_org = {s.organisation_id: s for s in statuses}
+
+    def block(name: str) -> list[dict]:
+        out = []
+        for r in rows.filter(block=name).order_by("group", "rank", "organisation__code"):
+            out.append({"row": r, "status": by_org.get(r.organisation_id)})
+        return out
+
+    return {
+        "results": block("results"),
+        "social": block("social"),
+        "statuses": statuses,
+        "stable_low": [s for s in statuses if s.stable_low],
+        "overlay": [s for s in statuses if s.overlay],
+        "resilient": [s for s in statuses if s.resilient],
+        "typed": [s for s in statuses if s.types],
+        "insufficient": [s for s in statuses if s.insufficient_data],
+        "by_social_status": _group_by_status(statuses),
+    }
+
+
+def _group_by_status(statuses) -> list[tuple[str, list]]:
+    order = ["неблагоприятные", "нейтральные", "благополучные", "недостаточно данных"]
+    groups: dict[str, list] = {name: [] for name in order}
+    for s in statuses:
+        groups.setdefault(s.social_status or "недостаточно данных", []).append(s)
+    return [(name, items) for name, items in groups.items()]
+
+
+def compare_runs(a, b, organisations) -> list[dict]:
+    """Per school: statuses in run A and run B and whether anything differs."""
+    from msoko.analytics.models import SchoolStatus
+
+    def table(run) -> dict[int, SchoolStatus]:
+        qs = SchoolStatus.objects.filter(run=run, organisation__in=organisations).select_related("organisation")
+        return {s.organisation_id: s for s in qs}
+
+    left, right = table(a), table(b)
+    out = []
+    for org_id in sorted(set(left) | set(right), key=lambda i: (left.get(i) or right.get(i)).organisation.code):
+        x, y = left.get(org_id), right.get(org_id)
+        fields = ("stable_low", "social_status", "overlay", "resilient")
+        differs = x is None or y is None or any(getattr(x, f) != getattr(y, f) for f in fields)
+        out.append({"organisation": (x or y).organisation, "a": x, "b": y, "differs": differs})
+    return out
+
+
+def objectivity_tables(run, year: int, organisations) -> list[dict]:
+    """Per school with any signal in the year: the summary verdict and the evidence of each criterion."""
+    from msoko.analytics.core.objectivity import CRITERIA
+    from msoko.analytics.models import ObjectivityFlag
+
+    flags = ObjectivityFlag.objects.filter(run=run, year=year, organisation__in=organisations).select_related(
+        "organisation"
+    ).order_by("organisation__code", "criterion", "scope")
+    schools: dict[int, dict] = {}
+    for f in flags:
+        item = schools.setdefault(f.organisation_id, {"organisation": f.organisation, "summary": None, "signals": []})
+        if f.criterion == ObjectivityFlag.SUMMARY:
+            item["summary"] = f
+        else:
+            item["signals"].append({"criterion": CRITERIA.get(f.criterion, f.criterion), "flag": f})
+    return sorted(
+        schools.values(),
+        key=lambda s: (not (s["summary"] and s["summary"].flagged), -len(s["signals"]), s["organisation"].code),
+    )
+
+
+def monitoring_tables(run, direction: int | None, organisations) -> dict:
+    """The status × change rows of a direction, grouped by indicator, the grid counts and risk zones."""
+    from msoko.analytics.core.status_change import CHANGE_LEVELS, COLOURS, STATUS_LEVELS
+    from msoko.analytics.models import RiskZone, StatusChange
+
+    year = run.years[-1]
+    qs = StatusChange.objects.filter(run=run, organisation__in=organisations).select_related("organisation")
+    directions = sorted({d for d in StatusChange.objects.filter(run=run).values_list("direction_number", flat=True) if d})
+    if direction is None and directions:
+        direction = directions[0]
+    qs = qs.filter(direction_number=direction).order_by("indicator_code", "rank", "organisation__code")
+    rows = list(qs)
+    names = _indicator_names({r.indicator_code for r in rows})
+    counts = [[0] * 5 for _ in range(5)]
+    by_indicator: dict[str, dict] = {}
+    for r in rows:
+        if r.status_level and r.change_level:
+            counts[5 - r.status_level][r.change_level - 1] += 1
+        ind = by_indicator.setdefault(
+            r.indicator_code, {"code": r.indicator_code, "indicator": names.get(r.indicator_code), "rows": []}
+        )
+        ind["rows"].append(
+            {"row": r, "status": STATUS_LEVELS[r.status_level - 1] if r.status_level else None,
+             "change": CHANGE_LEVELS[r.change_level - 1] if r.change_level else None,
+             "colour_label": COLOURS.get(r.colour)}
+        )
+    grid_colours = run.settings.get("status_change", {}).get("grid", [])
+    grid = [
+        {"status": STATUS_LEVELS[4 - i],
+         "cells": [{"count": counts[i][j], "colour": grid_colours[4 - i][j] if grid_colours else "",
+                    "label": COLOURS.get(grid_colours[4 - i][j]) if grid_colours else ""} for j in range(5)]}
+        for i in range(5)
+    ]
+    codes = list(by_indicator)
+    risks = RiskZone.objects.filter(run=run, indicator_code__in=codes, organisation__in=organisations).select_related(
+        "organisation"
+    ).order_by("indicator_code", "organisation__code")
+    return {
+        "year": year, "direction": direction, "directions": directions, "indicators": list(by_indicator.values()),
+        "grid": grid, "change_levels": CHANGE_LEVELS, "risks": list(risks),
+        "warnings": rating_warnings([i for i in names.values()]),
+    }
+
+
+def analysis_for_organisation(org, year: int | None = None) -> dict:
+    """One organisation's analysis for its card, as plain dicts: the ШНОР / ШНСУ statuses and
+    indices, objectivity signals and risk zones from the latest finished runs covering it.
+
+    `year` (start year) picks the rows of that year where a run has several; None — the latest.
+    """
+    from msoko.analytics.core.objectivity import CRITERIA
+    from msoko.analytics.models import AnalysisRun, ObjectivityFlag, RiskZone, SchoolStatus, ShnorResult
+
+    def latest(kind: str):
+        return (
+            AnalysisRun.objects.filter(kind=kind, status=AnalysisRun.Status.DONE)
+            .filter(models_q_municipality(org.municipality_id)).order_by("-finished_at", "-id").first()
+        )
+
+    out: dict = {"organisation": org.code, "year": year, "shnor": None, "objectivity": None, "risks": []}
+    shnor = latest(AnalysisRun.Kind.SHNOR)
+    if shnor is not None:
+        status = SchoolStatus.objects.filter(run=shnor, organisation=org).first()
+        results = ShnorResult.objects.filter(run=shnor, organisation=org).order_by("year", "block")
+        if status is not None or results.exists():
+            out["shnor"] = {
+                "run": shnor.pk,
+                "finished": shnor.finished_at,
+                "window": shnor.summary.get("window_years", shnor.years),
+                "stable_low": bool(status and status.stable_low),
+                "social_status": status.social_status if status else "",
+                "overlay": bool(status and status.overlay),
+                "resilient": bool(status and status.resilient),
+                "insufficient_data": bool(status and status.insufficient_data),
+                "types": (status.types or {}).get("types", []) if status else [],
+                "reasons": (status.types or {}).get("reasons", []) if status else [],
+                "indices": [
+                    {"year": r.year, "block": r.block, "index": r.index, "rank": r.rank, "schools": r.schools,
+                     "flagged": r.flagged, "ci_low": r.ci_low, "ci_high": r.ci_high, "confidence": r.confidence}
+                    for r in results
+                ],
+            }
+    objectivity = latest(AnalysisRun.Kind.OBJECTIVITY)
+    if objectivity is not None:
+        flags = ObjectivityFlag.objects.filter(run=objectivity, organisation=org)
+        if year is not None:
+            flags = flags.filter(year=year)
+        out["objectivity"] = {
+            "run": objectivity.pk,
+            "flagged_years": sorted(
+                {f.year for f in flags if f.criterion == ObjectivityFlag.SUMMARY and f.flagged}
+            ),
+            "signals": [
+                {"year": f.year, "criterion": CRITERIA.get(f.criterion, f.criterion), "scope": f.scope,
+                 "evidence": f.evidence, "value": f.value, "threshold": f.threshold}
+                for f in flags.order_by("year", "criterion", "scope") if f.criterion != ObjectivityFlag.SUMMARY
+            ],
+        }
+    monitoring = (
+        AnalysisRun.objects.filter(kind=AnalysisRun.Kind.MONITORING, status=AnalysisRun.Status.DONE)
+        .filter(models_q_municipality(org.municipality_id))
+    )
+    if year is not None:
+        monitoring = [r for r in monitoring.order_by("-finished_at", "-id") if r.years and r.years[-1] == year][:1]
+    else:
+        monitoring = list(monitoring.order_by("-finished_at", "-id")[:1])
+    if monitoring:
+        zones = RiskZone.objects.filter(run=monitoring[0], organisation=org).order_by("indicator_code", "rule")
+        names = _indicator_names({z.indicator_code for z in zones})
+        out["risks"] = [
+            {"year": z.year, "indicator": z.indicator_code,
+             "name": names[z.indicator_code].name if z.indicator_code in names else z.indicator_code,
+             "rule": z.rule, "value": z.value, "reference": z.reference, "reason": z.reason,
+             "warning": NOT_FOR_RATING if (z.indicator_code in names and names[z.indicator_code].not_for_rating) else None}
+            for z in zones
+        ]
+    return out
+
+
+def models_q_municipality(municipality_id: int):
+    from django.db.models import Q
+
+    return Q(municipality_id=municipality_id) | Q(municipality__isnull=True)
