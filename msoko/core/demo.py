@@ -25,6 +25,7 @@ class DemoResult:
     municipality: Municipality
     logins: list[dict] = field(default_factory=list)
     imports: list[dict] = field(default_factory=list)
+    analyses: list[dict] = field(default_factory=list)
     planted: dict = field(default_factory=dict)
 
 
@@ -93,6 +94,18 @@ def build_demo(config, data_dir: Path, progress: Progress | None = None) -> Demo
         result.imports.append({"kind": spec.kind, "file": Path(spec.path).name, "status": outcome.status,
                                "rows": spec.rows, "message": outcome.message})
     report("Загрузка данных", len(data_files), len(data_files))
+
+    from msoko.analytics import services as analysis
+
+    steps = [("ШНОР и ШНСУ", lambda: analysis.run_shnor(municipality)),
+             ("Объективность", lambda: analysis.run_objectivity(municipality))]
+    steps += [(f"Мониторинг {start_year}", lambda y=start_year: analysis.run_monitoring(y, municipality))
+              for start_year in range(max(first, config.last_year - 1), config.last_year + 1)]
+    for number, (label, run) in enumerate(steps):
+        report("Анализ", number, len(steps))
+        outcome = run()
+        result.analyses.append({"kind": label, "status": outcome.status})
+    report("Анализ", len(steps), len(steps))
     return result
 
 

@@ -30,7 +30,8 @@ def shell_context(request) -> dict:
     scope = scope_for(request.user)
     return {
         "scope": scope,
-        "years": registry.academic_years(),
+        "header_years": registry.academic_years(),
+        "header_year": selected_year(request),
         "year": selected_year(request),
         "nav_directions": catalog.directions_in_use(version, scope.variant_direction_codes()) if version else [],
     }

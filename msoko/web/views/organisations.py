@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from msoko.analytics import selectors as analytics
+from msoko.analytics.selectors import analysis_for_organisation
 from msoko.catalog import selectors as catalog
 from msoko.registry import selectors as registry
 from msoko.registry.access import organisation_or_404, scope_for
@@ -88,10 +89,12 @@ def organisation_card(request, code: str):
             )
         sections = [{"direction": d, "rows": rows} for d, rows in sorted(by_direction.items(), key=lambda kv: kv[0].number)]
     cluster = registry.clusters_by_org(year).get(org.pk)
+    analysis = analysis_for_organisation(org, year.start_year if year else None) if org.kind == org.Kind.SCHOOL else None
     return render(
         request,
         "web/organisation.html",
-        {"section": "organisations", "org": org, "cluster": cluster, "series_years": years, "sections": sections},
+        {"section": "organisations", "org": org, "cluster": cluster, "series_years": years, "sections": sections,
+         "analysis": analysis},
     )
 
 
