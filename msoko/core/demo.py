@@ -106,6 +106,13 @@ def build_demo(config, data_dir: Path, progress: Progress | None = None) -> Demo
         outcome = run()
         result.analyses.append({"kind": label, "status": outcome.status})
     report("Анализ", len(steps), len(steps))
+
+    from msoko.cycle.demo import seed_cycle
+
+    report("Управленческий цикл", 0, 1)
+    if config.years >= 2:
+        seed_cycle(municipality, past_year=config.last_year - 1, planted=manifest.planted)
+    report("Управленческий цикл", 1, 1)
     return result
 
 

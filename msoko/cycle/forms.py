@@ -94,6 +94,21 @@ class RecommendationForm(forms.Form):
             self.fields["organisation"].queryset = organisations
 
 
+class FindingsForm(forms.Form):
+    """«Сформировать рекомендации»: drafts from the latest analysis runs' findings about one organisation."""
+
+    organisation = forms.ModelChoiceField(label="Организация из выводов анализа", queryset=Organisation.objects.none())
+    source = forms.ChoiceField(label="Выводы анализа", required=False, choices=[
+        ("", "все виды анализа"), ("shnor", "ШНОР / ШНСУ"), ("objectivity", "объективность результатов"),
+        ("monitoring", "мониторинг показателей (зоны риска)"),
+    ])
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+
+
 class ReportForm(forms.Form):
     report = forms.CharField(label="Что сделано по рекомендации", widget=forms.Textarea(attrs={"rows": 4}))
     report_file = forms.FileField(label="Отчёт (файл)", required=False)
@@ -120,7 +135,10 @@ class EffectivenessForm(forms.Form):
     comparison = forms.ModelMultipleChoiceField(label="Группа сравнения", queryset=Organisation.objects.none(), required=False)
     before_year = forms.IntegerField(label="Год «до» (начало учебного года)", min_value=2000, max_value=2100)
     after_year = forms.IntegerField(label="Год «после» (начало учебного года)", min_value=2000, max_value=2100)
-    verdict = forms.ChoiceField(label="Вывод", choices=EffectivenessAnalysis.Verdict.choices)
+    verdict = forms.ChoiceField(
+        label="Вывод", required=False,
+        choices=[("", "по расчёту (по оценкам эффекта)"), *EffectivenessAnalysis.Verdict.choices],
+    )
     problem_statement = forms.CharField(label="Выявленная проблема", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     measure = forms.ModelChoiceField(label="Мероприятие", queryset=Measure.objects.none(), required=False)
     decision = forms.ModelChoiceField(label="Управленческое решение", queryset=Decision.objects.none(), required=False)

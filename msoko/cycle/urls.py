@@ -26,6 +26,7 @@ urlpatterns = [
     path("decisions/<int:pk>/document/", matrix.decision_document, name="decision_document"),
     path("recommendations/", recommendations.recommendation_list, name="recommendations"),
     path("recommendations/new/", recommendations.create_recommendation, name="recommendation_create"),
+    path("recommendations/from-findings/", recommendations.draft_from_findings, name="recommendations_from_findings"),
     path("recommendations/<int:pk>/", recommendations.recommendation_detail, name="recommendation"),
     path("recommendations/<int:pk>/move/", recommendations.move_recommendation, name="recommendation_move"),
     path("recommendations/<int:pk>/report/", recommendations.report_file, name="recommendation_report"),

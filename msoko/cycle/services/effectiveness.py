@@ -6,18 +6,27 @@ import polars as pl
 from django.db import transaction
 
 from msoko.core.audit import record
-from msoko.cycle.effect import difference_in_differences
+from msoko.cycle.effect_adapter import METHOD, indicator_effects, suggest_verdict
 from msoko.cycle.errors import CycleError
 from msoko.cycle.models import CycleGoalDraft, Decision, EffectivenessAnalysis, Measure
 from msoko.cycle.permissions import require_direction_manager
 from msoko.registry.models import AcademicYear, Municipality, Organisation
 
 
-def _values(indicator_codes: list[str], orgs: list[Organisation], years: list[int]) -> pl.DataFrame:
-    from msoko.analytics.selectors import indicator_values
+def catalog_indicators(indicator_codes: list[str]) -> list:
+    """The catalog indicators of the codes, in the given order (current catalog version)."""
     from msoko.catalog.models import Indicator
 
-    indicators = list(Indicator.objects.filter(code__in=indicator_codes, version__is_current=True))
+    found = {i.code: i for i in Indicator.objects.filter(code__in=indicator_codes, version__is_current=True)}
+    unknown = [c for c in indicator_codes if c not in found]
+    if unknown:
+        raise CycleError(f"Нет в текущей версии каталога показателей: {', '.join(unknown)}.")
+    return [found[c] for c in indicator_codes]
+
+
+def read_values(indicators: list, orgs: list[Organisation], years: list[int]) -> pl.DataFrame:
+    from msoko.analytics.selectors import indicator_values
+
     return indicator_values(indicators, organisation_ids=[o.pk for o in orgs], years=years)
 
 
@@ -33,7 +42,7 @@ def analyse(
     comparison: list[Organisation],
     before_year: int,
     after_year: int,
-    verdict: str,
+    verdict: str | None = None,
     problem_statement: str = "",
     measure: Measure | None = None,
     decision: Decision | None = None,
@@ -41,33 +50,42 @@ def analyse(
 ) -> EffectivenessAnalysis:
     """Compare the chosen indicators before and after for the targeted organisations and a comparison group.
 
-    `values` (org_code, year, indicator, value) is read from the indicator engine unless given.
+    The estimate per indicator is the analytics core's (`msoko.cycle.effect_adapter`); its direction
+    (higher or lower is better) comes from the catalog. `values` (org_code, year, indicator, value)
+    is read from the indicator engine unless given. Without a `verdict` the one the estimates
+    suggest is taken (`suggest_verdict`).
     """
     require_direction_manager(actor, direction_number)
+    codes = [c.strip() for c in indicator_codes if c.strip()]
+    if not codes:
+        raise CycleError("Укажите хотя бы один показатель.")
     if not target:
         raise CycleError("Укажите организации, на которые направлена мера.")
     if after_year <= before_year:
         raise CycleError("Год «после» должен быть позже года «до».")
     if set(o.pk for o in target) & set(o.pk for o in comparison):
         raise CycleError("Организация не может быть одновременно в целевой группе и в группе сравнения.")
+    indicators = catalog_indicators(codes)
+    if values is None:
+        values = read_values(indicators, [*target, *comparison], [before_year, after_year])
+    rows = indicator_effects(
+        values.filter(pl.col("indicator").is_in(codes)), [o.code for o in target], [o.code for o in comparison],
+        before_year, after_year, {i.code: i.higher_is_better for i in indicators}, {i.code: i.name for i in indicators},
+    )
+    suggested = suggest_verdict(rows)
+    verdict = verdict or suggested
     if verdict != EffectivenessAnalysis.Verdict.EFFECTIVE and not problem_statement.strip():
         raise CycleError("Сформулируйте проблему: она станет основанием цели следующего цикла.")
-    if values is None:
-        values = _values(indicator_codes, [*target, *comparison], [before_year, after_year])
-    values = values.filter(pl.col("indicator").is_in(indicator_codes))
-    table = difference_in_differences(
-        values, [o.code for o in target], [o.code for o in comparison], before_year, after_year
-    )
     analysis = EffectivenessAnalysis.objects.create(
         municipality=municipality,
         direction_number=direction_number,
         academic_year=academic_year,
         measure=measure,
         decision=decision,
-        indicator_codes=indicator_codes,
+        indicator_codes=codes,
         before_year=before_year,
         after_year=after_year,
-        results={"method": "разность разностей средних", "rows": table.to_dicts()},
+        results={"method": METHOD, "suggested_verdict": suggested, "rows": rows},
         verdict=EffectivenessAnalysis.Verdict(verdict),
         problem_statement=problem_statement.strip(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,

@@ -160,3 +160,18 @@ def create_measure(
     record(actor, "cycle.measure.create", measure,
            after={"direction": direction_number, "due": due_date.isoformat() if due_date else None})
     return measure
+
+
+@transaction.atomic
+def create_roadmap(actor, municipality: Municipality, *, title: str, academic_year: AcademicYear | None = None) -> Roadmap:
+    """An empty roadmap to fill with measures by hand (the department's)."""
+    require_direction_manager(actor, None)
+    if not title.strip():
+        raise CycleError("Укажите название дорожной карты.")
+    roadmap = Roadmap.objects.create(
+        municipality=municipality, title=title.strip(), academic_year=academic_year,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(actor, "cycle.roadmap.create", roadmap,
+           after={"title": roadmap.title, "year": academic_year.start_year if academic_year else None})
+    return roadmap

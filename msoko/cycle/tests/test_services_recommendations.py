@@ -19,7 +19,7 @@ def rules(world):
 
 
 def test_default_rules_load_once(world, rules):
-    assert rules == RecommendationRule.objects.count() == 11
+    assert rules == RecommendationRule.objects.count() == 12
     assert service.load_default_rules(world.department) == 0
     levels = set(RecommendationRule.objects.filter(finding_kind="shnor").values_list("addressee_level", flat=True))
     assert levels == {"organisation", "teachers", "municipality"}

@@ -52,7 +52,7 @@ def create_analysis(request):
     return run(request, lambda: service.analyse(
         request.user, municipality, direction_number=d["direction_number"], academic_year=selected_year(request),
         indicator_codes=form.codes(), target=list(d["target"]), comparison=list(d["comparison"]),
-        before_year=d["before_year"], after_year=d["after_year"], verdict=d["verdict"],
+        before_year=d["before_year"], after_year=d["after_year"], verdict=d["verdict"] or None,
         problem_statement=d["problem_statement"], measure=d["measure"], decision=d["decision"],
     ), "Анализ эффективности записан.", "cycle:effectiveness")
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from msoko.cycle import selectors
 from msoko.cycle.errors import CycleError
-from msoko.cycle.forms import RecommendationForm, ReportForm
+from msoko.cycle.forms import FindingsForm, RecommendationForm, ReportForm
 from msoko.cycle.models import Recommendation
 from msoko.cycle.services import recommendations as service
 from msoko.cycle.views.common import form_errors, municipality_for, run, serve
@@ -54,8 +54,47 @@ def recommendation_list(request):
         recs = recs.filter(status=status)
     context = {"section": "cycle", "tab": "recommendations", "recs": recs[:300], "statuses": R.choices, "status": status}
     if scope.is_staff:
-        context["form"] = RecommendationForm(organisations=scope.visible_organisations().order_by("name_key"))
+        organisations = scope.visible_organisations().order_by("name_key")
+        context["form"] = RecommendationForm(organisations=organisations)
+        chosen = organisations.filter(code=request.GET.get("organisation", "")).first()
+        context["findings_form"] = FindingsForm(
+            prefix="findings", organisations=organisations, initial={"organisation": chosen, "source": request.GET.get("source", "")}
+        )
     return render(request, "cycle/recommendations.html", context)
+
+
+@login_required
+@require_POST
+def draft_from_findings(request):
+    """Draft recommendations from what the latest analysis runs found about one organisation."""
+    from msoko.cycle.findings import findings_for_organisation
+    from msoko.cycle.models import RecommendationRule
+
+    scope = require_staff(request.user)
+    form = FindingsForm(request.POST, prefix="findings", organisations=scope.visible_organisations())
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("cycle:recommendations")
+    organisation, source = form.cleaned_data["organisation"], form.cleaned_data["source"]
+    municipality = municipality_for(request.user)
+    items = findings_for_organisation(municipality, organisation, [source] if source else None)
+    if not items:
+        messages.error(request, f"В выводах последних расчётов нет ничего об организации «{organisation.short_name}»: "
+                                "рекомендации не сформированы.")
+        return redirect("cycle:recommendations")
+    try:
+        if scope.can_manage and not RecommendationRule.objects.exists():
+            service.load_default_rules(request.user)
+        drafts = service.draft_from_findings(request.user, municipality, items, selected_year(request))
+    except CycleError as exc:
+        messages.error(request, str(exc))
+        return redirect("cycle:recommendations")
+    if not drafts:
+        messages.error(request, "Для этих выводов в базе правил нет действующих правил: рекомендации не сформированы.")
+        return redirect("cycle:recommendations")
+    messages.success(request, f"По выводам анализа для «{organisation.short_name}» сформировано черновиков "
+                              f"рекомендаций: {len(drafts)}.")
+    return redirect(f"{reverse('cycle:recommendations')}?status=draft")
 
 
 @login_required
