@@ -196,3 +196,197 @@ class ImportedValue(models.Model):
     class Meta:
         verbose_name = "значение из загрузки"
         verbose_name_plural = "значения из загрузок"
+
+
+class UploadJob(models.Model):
+    """One file uploaded on the web page: preview, confirmed mapping, then a background import."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "предпросмотр"
+        QUEUED = "queued", "в очереди"
+        RUNNING = "running", "выполняется"
+        CONFIRM = "confirm", "нужно подтверждение замены"
+        DONE = "done", "загружено"
+        UNCHANGED = "unchanged", "без изменений"
+        FAILED = "failed", "ошибки"
+
+    file_name = models.CharField("файл", max_length=300)
+    stored_file = models.CharField("сохранённый файл", max_length=500)
+    kind = models.CharField("вид данных", max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField("год начала учебного года", null=True, blank=True)
+    mapping = models.JSONField("сопоставление столбцов", default=dict, blank=True)
+    confirm_replace = models.BooleanField("замена подтверждена", default=False)
+    status = models.CharField("статус", max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    stage = models.CharField("этап", max_length=40, blank=True)
+    done = models.PositiveIntegerField("выполнено", default=0)
+    total = models.PositiveIntegerField("всего", default=0)
+    message = models.TextField("итог", blank=True)
+    conflicts = models.JSONField("заменяемые загрузки", default=list, blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+
+    class Meta:
+        verbose_name = "загрузка с сайта"
+        verbose_name_plural = "загрузки с сайта"
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        if self.status in {self.Status.DONE, self.Status.UNCHANGED, self.Status.FAILED, self.Status.CONFIRM}:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in {self.Status.PREVIEW, self.Status.QUEUED, self.Status.RUNNING}
+
+
+class Campaign(models.Model):
+    """A data collection form sent to organisations (replaces Google Forms and protected tables)."""
+
+    class Kind(models.TextChoices):
+        SELF_REPORT = "self", "заполняет организация"
+        EXPERT_AUDIT = "audit", "экспертиза (заполняют эксперты управления)"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "готовится"
+        OPEN = "open", "идёт сбор"
+        CLOSED = "closed", "завершена"
+
+    title = models.CharField("название", max_length=300)
+    instructions = models.TextField("инструкция", blank=True)
+    kind = models.CharField("вид", max_length=5, choices=Kind.choices, default=Kind.SELF_REPORT)
+    status = models.CharField("статус", max_length=6, choices=Status.choices, default=Status.DRAFT)
+    academic_year = models.ForeignKey("registry.AcademicYear", verbose_name="учебный год", on_delete=models.PROTECT)
+    period = models.ForeignKey("registry.Period", verbose_name="период", on_delete=models.PROTECT)
+    deadline = models.DateField("срок")
+    organisations = models.ManyToManyField("registry.Organisation", verbose_name="организации", related_name="campaigns")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "кампания сбора данных"
+        verbose_name_plural = "кампании сбора данных"
+        ordering = ["-deadline", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignField(models.Model):
+    """One question of a campaign form: a catalog data element or a checklist item of an audit."""
+
+    class Type(models.TextChoices):
+        COUNT = "count", "целое число"
+        NUMBER = "number", "число"
+        BOOL = "bool", "да / нет"
+        PRESENCE = "presence", "есть / нет"
+        SCORE = "score", "балл"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="fields")
+    order = models.PositiveSmallIntegerField("порядок")
+    code = models.CharField("код", max_length=60)
+    label = models.CharField("вопрос", max_length=400)
+    type = models.CharField("тип ответа", max_length=8, choices=Type.choices, default=Type.COUNT)
+    max_score = models.FloatField("максимальный балл", null=True, blank=True)
+    with_link = models.BooleanField("нужна ссылка", default=False)
+    data_element = models.ForeignKey(
+        "catalog.DataElement", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Куда записывается принятое значение; пусто — пункт чек-листа без элемента данных.",
+    )
+
+    class Meta:
+        verbose_name = "вопрос формы"
+        verbose_name_plural = "вопросы формы"
+        ordering = ["campaign", "order"]
+        unique_together = [("campaign", "code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.label}"
+
+
+class ValidationRule(models.Model):
+    """DHIS2-style rule checked on every save: left ⟨operator⟩ right over field codes."""
+
+    class Operator(models.TextChoices):
+        LE = "<=", "≤"
+        EQ = "==", "="
+        GE = ">=", "≥"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rules")
+    name = models.CharField("название правила", max_length=200)
+    left = models.CharField("левая часть", max_length=300)
+    operator = models.CharField("условие", max_length=2, choices=Operator.choices)
+    right = models.CharField("правая часть", max_length=300)
+    message = models.CharField("сообщение", max_length=400, blank=True)
+
+    class Meta:
+        verbose_name = "правило проверки"
+        verbose_name_plural = "правила проверки"
+        ordering = ["campaign", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.left} {self.get_operator_display()} {self.right}"
+
+
+class Submission(models.Model):
+    """One organisation's answers to a campaign, with its status and an optimistic-lock version."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "new", "не начато"
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "отправлено"
+        RETURNED = "returned", "возвращено на доработку"
+        ACCEPTED = "accepted", "принято"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="submissions")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="submissions")
+    status = models.CharField("статус", max_length=10, choices=Status.choices, default=Status.NOT_STARTED)
+    version = models.PositiveIntegerField("версия", default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+    submitted_at = models.DateTimeField("отправлено", null=True, blank=True)
+    accepted_at = models.DateTimeField("принято", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ответ организации"
+        verbose_name_plural = "ответы организаций"
+        ordering = ["campaign", "organisation__code"]
+        unique_together = [("campaign", "organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.organisation.code} ({self.get_status_display()})"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in {self.Status.NOT_STARTED, self.Status.DRAFT, self.Status.RETURNED}
+
+
+class SubmissionValue(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
+    field = models.ForeignKey(CampaignField, on_delete=models.CASCADE, related_name="+")
+    value = models.FloatField("значение", null=True, blank=True)
+    link = models.CharField("ссылка", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "ответ на вопрос"
+        verbose_name_plural = "ответы на вопросы"
+        unique_together = [("submission", "field")]
+
+
+class SubmissionEvent(models.Model):
+    """The history of a submission: who saved, sent, returned (with the comment) or accepted it."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("действие", max_length=20)
+    status = models.CharField("статус после", max_length=10, choices=Submission.Status.choices)
+    comment = models.TextField("комментарий", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "событие формы"
+        verbose_name_plural = "события форм"
+        ordering = ["submission", "at", "pk"]

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "msoko.core"
     label = "core"
     verbose_name = "Общие службы"
+
+    def ready(self) -> None:
+        from msoko.core import security  # noqa: F401  (connects the sign-in audit receivers)

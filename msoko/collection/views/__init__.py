@@ -1,0 +1,1 @@
+"""Pages of the «Данные» section: uploads and their history, lineage, collection campaigns."""

@@ -1,0 +1,101 @@
+"""The document model as HTML: the page fragment (inline SVG charts) and the PDF source (PNG charts)."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from msoko.reports import charts
+from msoko.reports.document import (
+    HIDDEN,
+    Document,
+    Figure,
+    Paragraph,
+    Section,
+    Table,
+    caption_text,
+    format_cell,
+)
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
+
+
+def _anchor(text: str, n: int) -> str:
+    return f"s{n}-{slugify(text, allow_unicode=True)[:40]}"
+
+
+def blocks_context(document: Document, chart_format="svg") -> dict:
+    """Nested plain dicts the templates walk: headings with anchors, formatted cells, chart sources.
+
+    `chart_format`: "svg" (data URI, pages), "png" (data URI, PDF) or a function figure → URL.
+    """
+    table_no, figure_no = document.numbered()
+    counter = {"n": 0}
+    toc: list[dict] = []
+
+    def block(b, level: int) -> dict:
+        if isinstance(b, Section):
+            counter["n"] += 1
+            anchor = _anchor(b.heading, counter["n"])
+            toc.append({"heading": b.heading, "level": level, "anchor": anchor})
+            return {"type": "section", "heading": b.heading, "level": level, "tag": f"h{min(level + 1, 6)}",
+                    "anchor": anchor, "blocks": [block(x, level + 1) for x in b.blocks]}
+        if isinstance(b, Paragraph):
+            return {"type": "paragraph", "text": b.text, "style": b.style}
+        if isinstance(b, Table):
+            return {
+                "type": "table", "key": b.key,
+                "caption": caption_text("Таблица", table_no[id(b)], b.caption),
+                "columns": [{"title": c.title, "numeric": c.numeric, "width": "num" if c.numeric else
+                             "narrow" if c.narrow else "text"} for c in b.columns],
+                "rows": [
+                    {"total": i >= len(b.rows) - b.total_rows,
+                     "cells": [{"text": format_cell(v, c.kind), "numeric": c.numeric, "hidden": v is HIDDEN}
+                               for v, c in zip(row, b.columns, strict=False)]}
+                    for i, row in enumerate(b.rows)
+                ],
+                "notes": b.notes,
+            }
+        if isinstance(b, Figure):
+            if chart_format == "svg":
+                # an <img> (not inline SVG): the page's Content-Security-Policy forbids inline styles
+                src = "data:image/svg+xml;base64," + base64.b64encode(charts.render(b.chart, "svg")).decode("ascii")
+            elif callable(chart_format):
+                src = chart_format(b)  # the static export writes the file and returns its relative path
+            else:
+                src = "data:image/png;base64," + base64.b64encode(charts.render(b.chart, "png")).decode("ascii")
+            return {"type": "figure", "key": b.key, "caption": caption_text("Рисунок", figure_no[id(b)], b.caption),
+                    "src": src}
+        raise TypeError(f"unknown block {type(b).__name__}")
+
+    sections = [block(s, 1) for s in document.sections]
+    return {"document": document, "sections": sections, "toc": toc}
+
+
+def page_fragment(document: Document) -> str:
+    """The report body for a page (inside `web/base.html`)."""
+    return render_to_string("reports/_document.html", blocks_context(document, "svg"))
+
+
+def font_faces() -> list[dict]:
+    """The @font-face rules for the PDF: DejaVu Sans (body) and DejaVu Sans Bold, Liberation as fallback."""
+    faces = []
+    for family, weight, name in (
+        ("DejaVu Sans", "normal", "DejaVuSans.ttf"), ("DejaVu Sans", "bold", "DejaVuSans-Bold.ttf"),
+        ("Liberation Serif", "normal", "LiberationSerif-Regular.ttf"),
+    ):
+        for folder in FONT_DIRS:
+            path = folder / name
+            if path.exists():
+                faces.append({"family": family, "weight": weight, "url": path.as_uri()})
+                break
+    return faces
+
+
+def pdf_source(document: Document) -> str:
+    context = blocks_context(document, "png")
+    context["fonts"] = font_faces()
+    return render_to_string("reports/pdf.html", context)
