@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
 import os
 import sys
 from pathlib import Path
@@ -180,14 +178,11 @@ AXES_IPWARE_PROXY_COUNT = _env_int("MSOKO_TRUSTED_PROXY_COUNT", 0, minimum=0) or
 AXES_VERBOSE = False
 
 # Content-Security-Policy (django-csp): same origin only; an inline <script> needs
-# nonce="{{ request.csp_nonce }}". The one hash allows the header's year selector
-# (onchange="this.form.submit()") until that handler moves to a static script.
-_YEAR_SELECT_HANDLER = "this.form.submit()"
-_YEAR_SELECT_HASH = base64.b64encode(hashlib.sha256(_YEAR_SELECT_HANDLER.encode()).digest()).decode()
+# nonce="{{ request.csp_nonce }}"; behaviours live in static scripts (msoko/web/static/msoko/msoko.js).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE, "'unsafe-hashes'", f"'sha256-{_YEAR_SELECT_HASH}'"],
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],

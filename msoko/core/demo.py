@@ -26,6 +26,7 @@ class DemoResult:
     logins: list[dict] = field(default_factory=list)
     imports: list[dict] = field(default_factory=list)
     analyses: list[dict] = field(default_factory=list)
+    campaigns: list[dict] = field(default_factory=list)
     planted: dict = field(default_factory=dict)
 
 
@@ -94,6 +95,12 @@ def build_demo(config, data_dir: Path, progress: Progress | None = None) -> Demo
         result.imports.append({"kind": spec.kind, "file": Path(spec.path).name, "status": outcome.status,
                                "rows": spec.rows, "message": outcome.message})
     report("Загрузка данных", len(data_files), len(data_files))
+
+    from msoko.collection.demo import seed_campaigns
+    from msoko.registry.models import AcademicYear
+
+    current = AcademicYear.objects.get(start_year=config.last_year)
+    result.campaigns = seed_campaigns(municipality, current, manifest.people)
 
     from msoko.analytics import services as analysis
 
