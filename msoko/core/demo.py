@@ -27,6 +27,7 @@ class DemoResult:
     imports: list[dict] = field(default_factory=list)
     analyses: list[dict] = field(default_factory=list)
     campaigns: list[dict] = field(default_factory=list)
+    cycle: dict = field(default_factory=dict)
     planted: dict = field(default_factory=dict)
 
 
@@ -38,8 +39,11 @@ def manifest_path(data_dir: Path) -> Path:
     return data_dir / "demo-files" / "manifest.json"
 
 
-def build_demo(config, data_dir: Path, progress: Progress | None = None) -> DemoResult:
-    """Generate the demo files and load them; returns the logins and what was imported."""
+def build_demo(config, data_dir: Path, progress: Progress | None = None, *, with_cycle: bool = True) -> DemoResult:
+    """Generate the demo files and load them; returns the logins and what was imported.
+
+    `with_cycle` seeds a complete management cycle for the past year (off for tests that walk it by hand).
+    """
     from msoko.catalog.services import load_default_catalog
     from msoko.collection.services import import_file
     from msoko.demo.generator import generate
@@ -117,8 +121,8 @@ def build_demo(config, data_dir: Path, progress: Progress | None = None) -> Demo
     from msoko.cycle.demo import seed_cycle
 
     report("Управленческий цикл", 0, 1)
-    if config.years >= 2:
-        seed_cycle(municipality, past_year=config.last_year - 1, planted=manifest.planted)
+    if with_cycle and config.years >= 2:
+        result.cycle = seed_cycle(municipality, past_year=config.last_year - 1, planted=manifest.planted)
     report("Управленческий цикл", 1, 1)
     return result
 

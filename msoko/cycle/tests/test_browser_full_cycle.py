@@ -19,7 +19,7 @@ def demo(tmp_path):
     from msoko.core.demo import build_demo
     from msoko.demo.generator import DemoConfig
 
-    return build_demo(DemoConfig.for_scale(20, years=3), tmp_path)
+    return build_demo(DemoConfig.for_scale(20, years=3), tmp_path, with_cycle=False)
 
 
 def log_in(page, demo, username: str) -> None:
