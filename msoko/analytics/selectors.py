@@ -26,12 +26,12 @@ def indicator_defs(indicators: Iterable) -> list[IndicatorDef]:
 
 
 def data_values_frame(*, organisation_ids=None, years=None, elements=None) -> pl.DataFrame:
-    """Organisation totals (no disaggregation) as a long frame org_code, year, element, value."""
-    qs = DataValue.objects.filter(category="", value__isnull=False)
+    """Whole-year organisation totals (no disaggregation) as a long frame org_code, year, element, value."""
+    qs = DataValue.objects.filter(category="", value__isnull=False, period__kind="year")
     if organisation_ids is not None:
         qs = qs.filter(organisation_id__in=list(organisation_ids))
     if years is not None:
-        qs = qs.filter(period__academic_year__start_year__in=list(years), period__kind="year")
+        qs = qs.filter(period__academic_year__start_year__in=list(years))
     if elements is not None:
         qs = qs.filter(data_element__code__in=list(elements))
     rows = qs.values_list("organisation__code", "period__academic_year__start_year", "data_element__code", "value")

@@ -298,7 +298,8 @@ def _findings(objectivity: pl.DataFrame | None) -> pl.DataFrame:
 def _number(x: float | None) -> str:
     if x is None:
         return "—"
-    return f"{x:g}".replace(".", ",")
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return (text if text != "-0" else "0").replace(".", ",")
 
 
 def _failed_texts(failed: pl.Series) -> list[str]:

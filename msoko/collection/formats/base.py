@@ -3,6 +3,8 @@ registry facts given in the `Context` (organisation codes, year)."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import polars as pl
 
 from msoko.collection.formats.common import (
@@ -24,7 +26,7 @@ def year_label(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-class Format:
+class Format(ABC):
     """One kind of file. Subclasses set `kind`, `title`, `columns` and implement `validate`."""
 
     kind: str = ""
@@ -87,17 +89,18 @@ class Format:
             keys=self.procedure_keys(frame),
         )
 
+    @abstractmethod
     def validate(self, frame: pl.DataFrame, located: Located, context: Context) -> pl.DataFrame:
-        raise NotImplementedError
+        """Typed, checked rows of this kind; problems are added to `located`."""
 
     def procedure_keys(self, frame: pl.DataFrame) -> list[str]:
         """What within kind + year a file is about (subjects, stages, elements): two imports
         conflict only when organisations AND keys overlap."""
         return [self.kind]
 
+    @abstractmethod
     def derive(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Long frame: org_code, year, element, category, value, source_row."""
-        raise NotImplementedError
 
     # -- checks shared by all kinds -------------------------------------------------------------
 
