@@ -197,7 +197,7 @@ def polars_indicators(inp: Inputs) -> dict[str, pl.DataFrame]:
         subject_code="subject", test="test_score", min="min_score", high="high_score",
     )
     derived = pl.concat([VprFormat().derive(vpr), GiaFormat().derive(gia)])
-    totals = derived.group_by("org_code", "year", "element").agg(pl.col("value").sum())
+    totals = derived.lazy().group_by("org_code", "year", "element").agg(pl.col("value").sum()).collect()
     values = pl.concat([totals, inp.social.select(totals.columns)])
     per_org = compute(values, defs)
     by_year = aggregate(per_org, defs, ("year",))

@@ -4,8 +4,13 @@
         .venv/bin/python bench/bench_import.py --rows 1000000 [--format xlsx|csv|both] [--openpyxl-rows 50000]
 
 Writes a synthetic ФИС ОКО export (4 класс, «Математика»; 200 schools OO-B0001…), creates the
-schools, and reports: raw read speed of calamine (fastexcel) and of openpyxl (on a prefix, read-only
-mode), the whole import (read, validate, store, derive) in rows/s, and the peak RSS of the process.
+schools, and reports, each format in its own process (so each has its own peak RSS):
+
+* xlsx: the bare calamine read (fastexcel → Polars strings, no checks) against openpyxl read-only
+  (`iter_rows(values_only=True)`) over a prefix of the same file, extrapolated linearly;
+* the reader the import uses (`read_table`: file checks, calamine or Polars CSV, cleaning);
+* the whole import (read, validate, store, derive, commit) in rows/s, with its stages;
+* wall and CPU seconds of each step, the load average, the peak RSS of the process.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import argparse
 import os
 import random
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -58,13 +64,34 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class Clock:
+    """Wall and CPU time (all threads of the process) of one step."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+def rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f}".replace(",", " ")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=["xlsx", "csv", "both"], default="both")
-    parser.add_argument("--openpyxl-rows", type=int, default=50_000)
+    parser.add_argument("--openpyxl-rows", type=int, default=100_000,
+                        help="openpyxl reads this prefix of the file; its time is extrapolated linearly")
     parser.add_argument("--dir", default="/tmp/msoko-bench")
     args = parser.parse_args()
+    if args.format == "both":  # each format in its own process: its own peak memory
+        for fmt in ("xlsx", "csv"):
+            subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--format", fmt,
+                            "--openpyxl-rows", str(args.openpyxl_rows), "--dir", args.dir], check=True)
+        return
 
     import django
 
@@ -72,7 +99,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from msoko.collection.models import ImportBatch
+    from msoko.collection.models import ImportBatch, VprResult
     from msoko.collection.readers import read_table
     from msoko.collection.services import import_file
     from msoko.registry.models import Municipality, Organisation, Region
@@ -88,23 +115,24 @@ def main() -> None:
 
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
-    formats = ["xlsx", "csv"] if args.format == "both" else [args.format]
-    print(f"База данных: {connection.vendor}; строк: {args.rows:,}".replace(",", " "))
-    for fmt in formats:
-        path = out / f"vpr-{args.rows}.{fmt}"
-        if not path.exists():
-            started = time.perf_counter()
-            (write_xlsx if fmt == "xlsx" else write_csv)(path, args.rows)
-            print(f"{fmt}: файл записан за {time.perf_counter() - started:.1f} с ({path.stat().st_size / 1e6:.0f} МБ)")
-        started = time.perf_counter()
-        table = read_table(path)
-        read_s = time.perf_counter() - started
-        print(f"{fmt}: чтение (проверка + calamine/polars) {read_s:.1f} с — {table.rows / read_s:,.0f} строк/с".replace(",", " "))
-        del table
-        if fmt == "xlsx":
-            import openpyxl
+    fmt, n = args.format, args.rows
+    print(f"{fmt}: база данных {connection.vendor}; строк {n:,}; load average {os.getloadavg()[0]:.2f}".replace(",", " "))
+    path = out / f"vpr-{n}.{fmt}"
+    if not path.exists():
+        with Clock() as clock:
+            (write_xlsx if fmt == "xlsx" else write_csv)(path, n)
+        print(f"{fmt}: файл записан за {clock.wall:.1f} с ({path.stat().st_size / 1e6:.0f} МБ)")
 
-            started = time.perf_counter()
+    if fmt == "xlsx":
+        import fastexcel
+        import openpyxl
+
+        with Clock() as bare:
+            frame = fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, dtypes="string").to_polars()
+        del frame
+        print(f"{fmt}: calamine (fastexcel → Polars, без проверок) {bare.wall:.1f} с (ЦП {bare.cpu:.1f} с) — "
+              f"{rate(n, bare.wall)} строк/с")
+        with Clock() as op:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             count = 0
             for _ in book.active.iter_rows(values_only=True):
@@ -112,25 +140,55 @@ def main() -> None:
                 if count > args.openpyxl_rows:
                     break
             book.close()
-            op_rate = count / (time.perf_counter() - started)
-            print(f"{fmt}: openpyxl (read-only, первые {count} строк) — {op_rate:,.0f} строк/с; "
-                  f"calamine быстрее в {table_rate(read_s, args.rows) / op_rate:.1f} раза".replace(",", " "))
-        ImportBatch.objects.filter(kind="vpr", file_name=path.name).delete()
-        from msoko.collection.models import VprResult
+        whole = op.wall * (n + 1) / count
+        print(f"{fmt}: openpyxl read-only, первые {rate(count, 1)} строк за {op.wall:.1f} с (ЦП {op.cpu:.1f} с) — "
+              f"{rate(count, op.wall)} строк/с; на весь файл ≈ {whole:.0f} с")
+        print(f"{fmt}: calamine быстрее openpyxl в {(n / bare.wall) / (count / op.wall):.1f} раза "
+              f"(по ЦП — в {(n / bare.cpu) / (count / op.cpu):.1f} раза)")
 
-        VprResult.objects.filter(organisation__municipality=municipality).delete()
-        started = time.perf_counter()
-        result = import_file("vpr", path, confirm_replace=True)
-        total_s = time.perf_counter() - started
-        print(f"{fmt}: импорт целиком {total_s:.1f} с — {args.rows / total_s:,.0f} строк/с "
-              f"({100 * read_s / total_s:.0f} % скорости чтения); статус {result.status}".replace(",", " "))
-        if result.status != "done":
-            print(result.message, file=sys.stderr)
-    print(f"Пиковая память процесса: {peak_mb():.0f} МБ")
+    with Clock() as read:
+        table = read_table(path)
+    rows_read = table.rows
+    del table
+    what = "проверка файла + calamine + очистка" if fmt == "xlsx" else "проверка кодировки + Polars + очистка"
+    print(f"{fmt}: чтение для импорта ({what}) {read.wall:.1f} с (ЦП {read.cpu:.1f} с) — {rate(rows_read, read.wall)} строк/с")
+    if fmt == "xlsx":
+        print(f"{fmt}: чтение для импорта быстрее openpyxl в {(n / read.wall) / (count / op.wall):.1f} раза")
+
+    ImportBatch.objects.filter(kind="vpr", file_name=path.name).delete()
+    VprResult.objects.filter(organisation__municipality=municipality).delete()
+    stages = StageClock()
+    with Clock() as whole_import:
+        result = import_file("vpr", path, confirm_replace=True, progress=stages)
+    stages.finish()
+    print(f"{fmt}: этапы импорта — " + "; ".join(f"{name} {seconds:.1f} с" for name, seconds in stages.seconds.items()))
+    share = f"{100 * read.wall / whole_import.wall:.0f} % скорости чтения для импорта"
+    if fmt == "xlsx":
+        share += f", {100 * bare.wall / whole_import.wall:.0f} % скорости calamine без проверок"
+    print(f"{fmt}: импорт целиком {whole_import.wall:.1f} с (ЦП {whole_import.cpu:.1f} с) — "
+          f"{rate(n, whole_import.wall)} строк/с ({share}); статус {result.status}")
+    if result.status != "done":
+        print(result.message, file=sys.stderr)
+    print(f"{fmt}: пиковая память процесса {peak_mb():.0f} МБ; load average {os.getloadavg()[0]:.2f}")
 
 
-def table_rate(seconds: float, rows: int) -> float:
-    return rows / seconds
+class StageClock:
+    """A progress callback that adds up the wall time spent in each stage the import reports."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.stage = "подготовка"
+        self.since = time.perf_counter()
+
+    def __call__(self, done: int, total: int, stage: str) -> None:
+        if stage != self.stage:
+            self.finish()
+            self.stage = stage
+
+    def finish(self) -> None:
+        now = time.perf_counter()
+        self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + now - self.since
+        self.since = now
 
 
 if __name__ == "__main__":

@@ -144,7 +144,7 @@ def conditions_frame(
             value = values.get((org.code, source))
             if value is not None and transform == "reverse":
                 value = 1.0 - value
-            rows.append((org.code, name, None if value is None else round(value, 2), round(norm, 2)))
+            rows.append((org.code, name, value, norm))
     how["remote"] = how["small_school"] = "реестр организаций (0 — нет)"
     for org in orgs:
         rows.append((org.code, "remote", float(org.is_remote), 0.0))

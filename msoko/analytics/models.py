@@ -167,4 +167,65 @@ class StatusChange(models.Model):
         indexes = [
             models.Index(fields=["run", "year", "direction_number"]),
             models.Index(fields=["organisation", "run"]),
+            # the monitoring page: one indicator's places, a page at a time
+            models.Index(fields=["run", "direction_number", "indicator_code", "rank"], name="statuschange_places"),
+        ]
+
+
+class IndicatorStore(models.Model):
+    """The state of the stored indicator values: the data they were computed from (one row).
+
+    `stamp` fingerprints the imports in force and the last change of a data value; pages compare it
+    with the current fingerprint and recompute only after an import, a restore or a form accepted.
+    """
+
+    stamp = models.CharField("отпечаток данных", max_length=200, blank=True)
+    indicator_ids = models.JSONField("рассчитанные показатели", default=list, blank=True)
+    refreshed_at = models.DateTimeField("пересчитано", null=True, blank=True)
+    seconds = models.FloatField("время пересчёта, с", null=True, blank=True)
+    rows = models.PositiveIntegerField("значений", default=0)
+
+    class Meta:
+        verbose_name = "хранимые значения показателей"
+        verbose_name_plural = "хранимые значения показателей"
+
+
+class IndicatorValue(models.Model):
+    """An indicator of one organisation and year, computed once from the data values and stored."""
+
+    indicator = models.ForeignKey("catalog.Indicator", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("год начала учебного года")
+    numerator = models.FloatField("числитель", null=True)
+    denominator = models.FloatField("знаменатель", null=True)
+    value = models.FloatField("значение", null=True)
+
+    class Meta:
+        verbose_name = "значение показателя"
+        verbose_name_plural = "значения показателей"
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "organisation", "year"], name="indicator_value_unique"),
+        ]
+        indexes = [models.Index(fields=["organisation", "year"]), models.Index(fields=["year", "indicator"])]
+
+
+class IndicatorAggregate(models.Model):
+    """An indicator of a municipality's organisations of one kind in a year, by the indicator's rule."""
+
+    indicator = models.ForeignKey("catalog.Indicator", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey("registry.Municipality", on_delete=models.CASCADE, related_name="+")
+    org_kind = models.CharField("тип организаций", max_length=20)
+    year = models.PositiveSmallIntegerField("год начала учебного года")
+    numerator = models.FloatField("числитель", null=True)
+    denominator = models.FloatField("знаменатель", null=True)
+    value = models.FloatField("значение", null=True)
+    organisations = models.PositiveIntegerField("организаций со значением", default=0)
+
+    class Meta:
+        verbose_name = "значение показателя по муниципалитету"
+        verbose_name_plural = "значения показателей по муниципалитетам"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "municipality", "org_kind", "year"], name="indicator_aggregate_unique"
+            ),
         ]

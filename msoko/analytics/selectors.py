@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import polars as pl
@@ -93,8 +94,16 @@ def rating_warnings(indicators) -> list[dict]:
     ]
 
 
-def shnor_tables(run, year: int, organisations) -> dict:
-    """Everything the ШНОР / ШНСУ page shows for one run and year (rows limited to `organisations`)."""
+def shnor_tables(run, year: int, organisations, page=None, per_page: int = 50) -> dict:
+    """Everything the ШНОР / ШНСУ page shows for one run and year (rows limited to `organisations`).
+
+    With `page` (the ?page= value) the two index tables show one slice of `per_page` rows each, in
+    their order (group, place), and "page" is the `Page` for the pager; the lists of schools by
+    status stay whole (they are what the page is read for). Without `page` — every row.
+    """
+    from django.core.paginator import Paginator
+    from django.db.models import Count
+
     from msoko.analytics.models import SchoolStatus, ShnorResult
 
     rows = ShnorResult.objects.filter(run=run, year=year, organisation__in=organisations).select_related("organisation")
@@ -104,13 +113,21 @@ def shnor_tables(run, year: int, organisations) -> dict:
     )
     by_org = {s.organisation_id: s for s in statuses}
 
+    pager = None
+    start, stop = 0, None
+    if page is not None:
+        sizes = dict(rows.values_list("block").annotate(n=Count("id")).order_by())
+        pager = Paginator(range(max([*sizes.values(), 1])), per_page).get_page(page)
+        start, stop = pager.start_index() - 1, pager.end_index()
+
     def block(name: str) -> list[dict]:
         out = []
-        for r in rows.filter(block=name).order_by("group", "rank", "organisation__code"):
+        for r in rows.filter(block=name).order_by("group", "rank", "organisation__code")[start:stop]:
             out.append({"row": r, "status": by_org.get(r.organisation_id)})
         return out
 
     return {
+        "page": pager,
         "results": block("results"),
         "social": block("social"),
         "statuses": statuses,
@@ -149,11 +166,35 @@ def compare_runs(a, b, organisations) -> list[dict]:
     return out
 
 
-def objectivity_tables(run, year: int, organisations) -> list[dict]:
-    """Per school with any signal in the year: the summary verdict and the evidence of each criterion."""
+def objectivity_school_order(run, year: int, organisations) -> list[int]:
+    """Ids of the schools with any signal in the year, in the page's order: flagged by the summary
+    first, then by the number of criterion signals, then by code. One grouped query, so a page of
+    schools can be shown without reading the evidence of all of them."""
+    from django.db.models import Count, Q
+
+    from msoko.analytics.models import ObjectivityFlag
+
+    summary = Q(criterion=ObjectivityFlag.SUMMARY)
+    rows = (
+        ObjectivityFlag.objects.filter(run=run, year=year, organisation__in=organisations)
+        .values("organisation_id", "organisation__code")
+        .annotate(flagged=Count("id", filter=summary & Q(flagged=True)), signals=Count("id", filter=~summary))
+        .order_by()
+    )
+    ordered = sorted(rows, key=lambda r: (not r["flagged"], -r["signals"], r["organisation__code"]))
+    return [r["organisation_id"] for r in ordered]
+
+
+def objectivity_tables(run, year: int, organisations, only: list[int] | None = None) -> list[dict]:
+    """Per school with any signal in the year: the summary verdict and the evidence of each criterion.
+
+    `only` (organisation ids, e.g. one page of `objectivity_school_order`) limits the schools read.
+    """
     from msoko.analytics.core.objectivity import CRITERIA
     from msoko.analytics.models import ObjectivityFlag
 
+    if only is not None:
+        organisations = organisations.filter(pk__in=list(only))
     flags = ObjectivityFlag.objects.filter(run=run, year=year, organisation__in=organisations).select_related(
         "organisation"
     ).order_by("organisation__code", "criterion", "scope")
@@ -170,32 +211,55 @@ def objectivity_tables(run, year: int, organisations) -> list[dict]:
     )
 
 
-def monitoring_tables(run, direction: int | None, organisations) -> dict:
-    """The status × change rows of a direction, grouped by indicator, the grid counts and risk zones."""
+def monitoring_tables(run, direction: int | None, organisations, page=None, per_page: int = 50) -> dict:
+    """The status × change rows of a direction, grouped by indicator, the grid counts and risk zones.
+
+    With `page` (the ?page= value; junk gives the first page, too large the last) each indicator
+    shows only places (n−1)·per_page+1 … n·per_page and the risk zones the same slice, and "page" is
+    the `Page` for the pager; the grid always counts every row (one grouped query). Without `page`
+    everything is returned (documents).
+    """
+    from django.core.paginator import Paginator
+    from django.db.models import Count
+
     from msoko.analytics.core.status_change import CHANGE_LEVELS, COLOURS, STATUS_LEVELS
     from msoko.analytics.models import RiskZone, StatusChange
 
     year = run.years[-1]
-    qs = StatusChange.objects.filter(run=run, organisation__in=organisations).select_related("organisation")
-    directions = sorted({d for d in StatusChange.objects.filter(run=run).values_list("direction_number", flat=True) if d})
+    directions = sorted({
+        d for d in StatusChange.objects.filter(run=run).values_list("direction_number", flat=True).distinct() if d
+    })
     if direction is None and directions:
         direction = directions[0]
-    qs = qs.filter(direction_number=direction).order_by("indicator_code", "rank", "organisation__code")
-    rows = list(qs)
-    names = _indicator_names({r.indicator_code for r in rows})
+    base = StatusChange.objects.filter(run=run, organisation__in=organisations, direction_number=direction)
+    sizes = dict(base.values_list("indicator_code").annotate(n=Count("id")).order_by())
     counts = [[0] * 5 for _ in range(5)]
+    for status, change, n in (
+        base.filter(status_level__isnull=False, change_level__isnull=False)
+        .values_list("status_level", "change_level").annotate(n=Count("id")).order_by()
+    ):
+        if status and change:
+            counts[5 - status][change - 1] += n
+    names = _indicator_names(set(sizes))
+    risk_qs = RiskZone.objects.filter(run=run, indicator_code__in=list(sizes), organisation__in=organisations)
+    risk_qs = risk_qs.select_related("organisation").order_by("indicator_code", "organisation__code")
+    pager = None
+    start, stop = 0, None
+    if page is not None:
+        longest = max([*sizes.values(), risk_qs.count(), 1])
+        pager = Paginator(range(longest), per_page).get_page(page)
+        start, stop = pager.start_index() - 1, pager.end_index()
     by_indicator: dict[str, dict] = {}
-    for r in rows:
-        if r.status_level and r.change_level:
-            counts[5 - r.status_level][r.change_level - 1] += 1
-        ind = by_indicator.setdefault(
-            r.indicator_code, {"code": r.indicator_code, "indicator": names.get(r.indicator_code), "rows": []}
-        )
-        ind["rows"].append(
-            {"row": r, "status": STATUS_LEVELS[r.status_level - 1] if r.status_level else None,
-             "change": CHANGE_LEVELS[r.change_level - 1] if r.change_level else None,
-             "colour_label": COLOURS.get(r.colour)}
-        )
+    for code in sorted(sizes):
+        rows = base.filter(indicator_code=code).select_related("organisation").order_by("rank", "organisation__code")
+        ind = by_indicator.setdefault(code, {"code": code, "indicator": names.get(code), "rows": []})
+        for r in rows[start:stop]:
+            ind["rows"].append(
+                {"row": r, "status": STATUS_LEVELS[r.status_level - 1] if r.status_level else None,
+                 "change": CHANGE_LEVELS[r.change_level - 1] if r.change_level else None,
+                 "colour_label": COLOURS.get(r.colour)}
+            )
+    risks = list(risk_qs[start:stop])
     grid_colours = run.settings.get("status_change", {}).get("grid", [])
     grid = [
         {"status": STATUS_LEVELS[4 - i],
@@ -203,14 +267,11 @@ def monitoring_tables(run, direction: int | None, organisations) -> dict:
                     "label": COLOURS.get(grid_colours[4 - i][j]) if grid_colours else ""} for j in range(5)]}
         for i in range(5)
     ]
-    codes = list(by_indicator)
-    risks = RiskZone.objects.filter(run=run, indicator_code__in=codes, organisation__in=organisations).select_related(
-        "organisation"
-    ).order_by("indicator_code", "organisation__code")
     return {
         "year": year, "direction": direction, "directions": directions, "indicators": list(by_indicator.values()),
-        "grid": grid, "change_levels": CHANGE_LEVELS, "risks": list(risks),
+        "grid": grid, "change_levels": CHANGE_LEVELS, "risks": risks,
         "warnings": rating_warnings([i for i in names.values()]),
+        "page": pager,
     }
 
 
@@ -293,3 +354,80 @@ def models_q_municipality(municipality_id: int):
     from django.db.models import Q
 
     return Q(municipality_id=municipality_id) | Q(municipality__isnull=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# stored indicator values (computed once per import / analysis run, see services.refresh_indicator_store)
+
+
+def data_stamp() -> str:
+    """A fingerprint of the data the indicators are computed from; it changes with every import,
+    replacement or restore (the set of imports in force), a value entered through a form, a new
+    catalog version or organisation. Three indexed aggregate queries, cheap at region scale."""
+    from django.db.models import Count, Max, Q, Sum
+
+    from msoko.catalog.models import Indicator
+    from msoko.collection.models import ImportBatch
+    from msoko.registry.models import AcademicYear, Organisation
+
+    batches = ImportBatch.objects.aggregate(
+        n=Count("id"), done=Sum("id", filter=Q(status=ImportBatch.Status.DONE)), last=Max("finished_at")
+    )
+    last_value = DataValue.objects.aggregate(last=Max("entered_at"))["last"]
+    indicators = Indicator.objects.aggregate(n=Count("id"), last=Max("id"))
+    orgs = Organisation.objects.aggregate(n=Count("id"), last=Max("id"))
+    versions = sorted(AcademicYear.objects.values_list("start_year", "catalog_version_id"))
+    parts = [batches["n"], batches["done"], batches["last"], last_value, indicators["n"], indicators["last"],
+             orgs["n"], orgs["last"], versions]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _fresh_store():
+    from msoko.analytics.services import refresh_indicator_store
+
+    return refresh_indicator_store()
+
+
+def stored_indicator_values(indicators: list, *, organisation_ids=None, years=None) -> pl.DataFrame:
+    """The same frame as `indicator_values`, read from the stored values (refreshed first if the data
+    changed since they were computed); indicators the store does not hold are computed live."""
+    state = _fresh_store()
+    held = set(state.indicator_ids)
+    if any(i.pk not in held for i in indicators):
+        return indicator_values(indicators, organisation_ids=organisation_ids, years=years)
+    from msoko.analytics.models import IndicatorValue
+
+    qs = IndicatorValue.objects.filter(indicator_id__in=[i.pk for i in indicators])
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=list(organisation_ids))
+    if years is not None:
+        qs = qs.filter(year__in=list(years))
+    rows = qs.values_list("organisation__code", "year", "indicator__code", "numerator", "denominator", "value")
+    return pl.DataFrame(
+        list(rows),
+        schema={"org_code": pl.Utf8, "year": pl.Int64, "indicator": pl.Utf8, "numerator": pl.Float64,
+                "denominator": pl.Float64, "value": pl.Float64},
+        orient="row",
+    )
+
+
+def municipal_values(indicators: list, municipality_id: int, org_kind: str, year: int) -> dict[str, float | None]:
+    """Indicator code → the municipality's value over its organisations of `org_kind` in `year`
+    (each indicator aggregated by its own rule), read from the stored aggregates."""
+    state = _fresh_store()
+    held = set(state.indicator_ids)
+    if any(i.pk not in held for i in indicators):
+        from msoko.registry.models import Organisation
+
+        ids = Organisation.objects.filter(municipality_id=municipality_id, kind=org_kind).values_list("pk", flat=True)
+        per_org = indicator_values(indicators, organisation_ids=list(ids), years=[year])
+        if per_org.is_empty():
+            return {}
+        agg = aggregate_values(indicators, per_org)
+        return dict(zip(agg["indicator"].to_list(), agg["value"].to_list(), strict=True))
+    from msoko.analytics.models import IndicatorAggregate
+
+    rows = IndicatorAggregate.objects.filter(
+        indicator_id__in=[i.pk for i in indicators], municipality_id=municipality_id, org_kind=org_kind, year=year
+    ).values_list("indicator__code", "value")
+    return dict(rows)

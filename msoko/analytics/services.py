@@ -39,6 +39,7 @@ from msoko.analytics.models import (
 )
 from msoko.catalog import selectors as catalog
 from msoko.collection import frames
+from msoko.collection.locks import read_snapshot
 from msoko.core import audit
 from msoko.registry.models import AcademicYear, Municipality, Organisation
 
@@ -145,6 +146,7 @@ def execute_run(run: AnalysisRun, progress: Progress | None = None, actor: Any =
         run.finished_at = timezone.now()
         run.save()
         audit.record(actor, "analysis.done", run, after={"summary": run.summary, "inputs": run.inputs})
+    refresh_indicator_store()  # the pages read indicator values stored once per data change
     if progress:
         progress(100, "Готово")
     return run
@@ -199,7 +201,9 @@ def _compute_shnor(run: AnalysisRun, report: Progress) -> Callable[[], None]:
         raise AnalyticsError("Нет школ: загрузите реестр организаций.")
     years = run.years or inputs.stored_years()
     report(5, "Чтение значений показателей")
-    long, _ = inputs.shnor_long_frame(version, orgs, years)
+    with read_snapshot():  # the values and the list of imports they came from: one committed state
+        long, _ = inputs.shnor_long_frame(version, orgs, years)
+        used = _inputs(version, years)
     if long.is_empty():
         raise AnalyticsError("Нет значений показателей результатов и социальных условий: загрузите данные.")
     report(25, "Выявление ШНОР и ШНСУ")
@@ -262,7 +266,7 @@ def _compute_shnor(run: AnalysisRun, report: Progress) -> Callable[[], None]:
         )
         for row in result.schools.iter_rows(named=True)
     ]
-    run.inputs = _inputs(version, result.window_years)
+    run.inputs = {**used, "imports": [i for i in used["imports"] if i["year"] in result.window_years]}
     run.warnings = list(result.warnings)
     run.summary = {
         "window_years": result.window_years,
@@ -443,7 +447,9 @@ def _compute_monitoring(run: AnalysisRun, report: Progress) -> Callable[[], None
     orgs = inputs.organisations(run.municipality)
     ids = _org_ids(orgs)
     report(10, "Чтение значений показателей")
-    data, indicators = inputs.monitoring_frame(version, orgs, year)
+    with read_snapshot():  # the values and the list of imports they came from: one committed state
+        data, indicators = inputs.monitoring_frame(version, orgs, year)
+        used = _inputs(version, [year - 1, year])
     if data.filter(pl.col("year") == year).is_empty():
         raise AnalyticsError(f"Нет значений показателей за {year}/{(year + 1) % 100:02d} учебный год.")
     report(40, "Зоны риска")
@@ -466,7 +472,7 @@ def _compute_monitoring(run: AnalysisRun, report: Progress) -> Callable[[], None
         )
         for r in grid.iter_rows(named=True)
     ]
-    run.inputs = _inputs(version, [year - 1, year])
+    run.inputs = used
     run.summary = {
         "indicators": len(indicators),
         "risk_zones": len(zone_rows),
@@ -512,3 +518,83 @@ def parse_settings(kind: str, values: dict[str, str]) -> dict:
         "risk": RiskSettings(**typed(RiskSettings, values)).to_dict(),
         "status_change": StatusChangeSettings().to_dict(),
     }
+
+
+# ------------------------------------------------------------------------------------------------
+# stored indicator values: computed once per import / analysis run, read by the pages
+
+
+def _store_versions() -> list:
+    """Every catalog version a year is computed with, and the current one."""
+    from msoko.catalog.models import CatalogVersion
+
+    ids = {y.catalog_version_id for y in AcademicYear.objects.all() if y.catalog_version_id}
+    current = catalog.current_version()
+    if current is not None:
+        ids.add(current.pk)
+    return list(CatalogVersion.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def refresh_indicator_store(*, force: bool = False):
+    """Recompute the stored indicator values and municipal aggregates if the data changed.
+
+    Per organisation × year × indicator (of every catalog version in use) the numerator, denominator
+    and value, and per municipality × organisation kind × year the aggregate by the indicator's rule
+    (the same `aggregate` the pages used to call per request). Runs after every analysis run and,
+    lazily, on the first page that needs the values after an import; concurrent callers wait on the
+    state row and the later one finds the store fresh. Returns the `IndicatorStore` state.
+    """
+    import time
+
+    from msoko.analytics import selectors
+    from msoko.analytics.models import IndicatorAggregate, IndicatorStore, IndicatorValue
+
+    stamp = selectors.data_stamp()
+    state = IndicatorStore.objects.filter(pk=1).first()
+    if state is not None and state.stamp == stamp and not force:
+        return state
+    started = time.perf_counter()
+    with transaction.atomic():
+        state, _ = IndicatorStore.objects.select_for_update().get_or_create(pk=1)
+        if state.stamp == stamp and not force:
+            return state
+        orgs = {o.code: o for o in Organisation.objects.only("pk", "code", "municipality_id", "kind")}
+        values, aggregates, held = [], [], []
+        for version in _store_versions():
+            indicators = list(version.indicators.all())
+            held += [i.pk for i in indicators]
+            per_org = selectors.indicator_values(indicators)
+            if per_org.is_empty():
+                continue
+            ids = {i.code: i.pk for i in indicators}
+            per_org = per_org.filter(pl.col("org_code").is_in(list(orgs)))
+            for r in per_org.iter_rows(named=True):
+                values.append(IndicatorValue(
+                    indicator_id=ids[r["indicator"]], organisation_id=orgs[r["org_code"]].pk, year=r["year"],
+                    numerator=r["numerator"], denominator=r["denominator"], value=r["value"],
+                ))
+            labels = pl.DataFrame(
+                [(code, o.municipality_id, o.kind) for code, o in orgs.items()],
+                schema={"org_code": pl.Utf8, "municipality": pl.Int64, "org_kind": pl.Utf8}, orient="row",
+            )
+            grouped = selectors.aggregate_values(
+                indicators, per_org.join(labels, on="org_code", how="inner"), by=("municipality", "org_kind", "year")
+            )
+            for r in grouped.iter_rows(named=True):
+                aggregates.append(IndicatorAggregate(
+                    indicator_id=ids[r["indicator"]], municipality_id=r["municipality"], org_kind=r["org_kind"],
+                    year=r["year"], numerator=r["numerator"], denominator=r["denominator"], value=r["value"],
+                    organisations=r["organisations"] or 0,
+                ))
+        IndicatorValue.objects.all().delete()
+        IndicatorAggregate.objects.all().delete()
+        _bulk(IndicatorValue, values)
+        _bulk(IndicatorAggregate, aggregates)
+        before = {"stamp": state.stamp, "rows": state.rows}
+        state.stamp, state.indicator_ids, state.rows = stamp, held, len(values)
+        state.refreshed_at = timezone.now()
+        state.seconds = round(time.perf_counter() - started, 3)
+        state.save()
+        audit.record(None, "indicators.refresh", state, before=before,
+                     after={"stamp": stamp, "rows": len(values), "aggregates": len(aggregates)})
+    return state

@@ -16,6 +16,8 @@ from msoko.analytics.core.settings import ShnorSettings
 from msoko.analytics.core.typology import TypologySettings
 from msoko.analytics.models import AnalysisRun
 from msoko.registry.access import require_staff
+from msoko.reports.page_tables import xlsx_export
+from msoko.web.paging import paginate, with_query
 from msoko.web.shell import selected_year
 
 SECTION = "analysis"
@@ -42,6 +44,7 @@ def _year(request, run: AnalysisRun) -> int:
 
 
 @login_required
+@xlsx_export("analysis-runs")
 def index(request):
     scope = require_staff(request.user)
     year = selected_year(request)
@@ -83,6 +86,7 @@ def run_detail(request, pk: int):
 
 
 @login_required
+@xlsx_export("shnor")
 def shnor(request, pk: int | None = None):
     scope = require_staff(request.user)
     run = _run(scope, AnalysisRun.Kind.SHNOR, pk)
@@ -95,12 +99,14 @@ def shnor(request, pk: int | None = None):
         indicators = list(version.indicators.filter(block__in=["results", "social"])) if version else []
         context.update(
             year=year,
-            tables=selectors.shnor_tables(run, year, scope.visible_organisations()),
+            tables=selectors.shnor_tables(run, year, scope.visible_organisations(), page=request.GET.get("page", 1)),
             indicators=indicators,
             warnings_rating=selectors.rating_warnings(i for i in indicators if i.block == "results"),
             others=selectors.visible_runs(scope, AnalysisRun.Kind.SHNOR).filter(status=AnalysisRun.Status.DONE)
             .exclude(pk=run.pk)[:20],
         )
+    if context.get("tables"):
+        context["page"] = with_query(request, context["tables"]["page"])
     return render(request, "analytics/shnor.html", context)
 
 
@@ -119,6 +125,7 @@ def _shnor_form(run: AnalysisRun | None) -> list[dict]:
 
 
 @login_required
+@xlsx_export("shnor-compare")
 def compare(request):
     scope = require_staff(request.user)
     runs = selectors.visible_runs(scope, AnalysisRun.Kind.SHNOR).filter(status=AnalysisRun.Status.DONE)
@@ -136,17 +143,22 @@ def compare(request):
 
 
 @login_required
+@xlsx_export("objectivity")
 def objectivity(request, pk: int | None = None):
     scope = require_staff(request.user)
     run = _run(scope, AnalysisRun.Kind.OBJECTIVITY, pk)
     context = {"section": SECTION, "run": run, "defaults": ObjectivitySettings().to_dict()}
     if run is not None:
         year = _year(request, run)
-        context.update(year=year, schools=selectors.objectivity_tables(run, year, scope.visible_organisations()))
+        visible = scope.visible_organisations()
+        page = paginate(request, selectors.objectivity_school_order(run, year, visible), per_page=20)
+        context.update(year=year, page=page,
+                       schools=selectors.objectivity_tables(run, year, visible, only=list(page.object_list)))
     return render(request, "analytics/objectivity.html", context)
 
 
 @login_required
+@xlsx_export("monitoring")
 def monitoring(request, pk: int | None = None):
     scope = require_staff(request.user)
     run = _run(scope, AnalysisRun.Kind.MONITORING, pk)
@@ -156,5 +168,6 @@ def monitoring(request, pk: int | None = None):
     if run is not None:
         raw = request.GET.get("direction", "")
         context["tables"] = selectors.monitoring_tables(run, int(raw) if raw.isdigit() else None,
-                                                        scope.visible_organisations())
+                                                        scope.visible_organisations(), page=request.GET.get("page", 1))
+        context["page"] = with_query(request, context["tables"]["page"])
     return render(request, "analytics/monitoring.html", context)

@@ -7,7 +7,9 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
+from msoko.api.errors import InvalidInput, russian_message
 from msoko.api.tokens import user_for_key
+from msoko.collection.campaign_services import CampaignError, StaleForm
 from msoko.cycle.errors import CycleError
 
 
@@ -61,6 +63,24 @@ def rule_broken(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
+@api.exception_handler(InvalidInput)
+def refused_input(request, exc: InvalidInput):
+    return api.create_response(
+        request, {"detail": exc.message, "errors": [{"field": "", "message": p, "type": "rule"} for p in exc.problems]},
+        status=422,
+    )
+
+
+@api.exception_handler(CampaignError)
+def campaign_refused(request, exc: CampaignError):
+    """A stale form (optimistic lock) is 409; refused answers 422 with every problem; a status rule 400."""
+    if isinstance(exc, StaleForm):
+        return api.create_response(request, {"detail": exc.message}, status=409)
+    if exc.problems:
+        return refused_input(request, InvalidInput(exc.message, exc.problems))
+    return api.create_response(request, {"detail": exc.message}, status=400)
+
+
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(
@@ -73,7 +93,7 @@ def invalid(request, exc: ValidationError):
     errors = []
     for error in exc.errors:
         location = ".".join(str(part) for part in error.get("loc", ()))
-        errors.append({"field": location, "message": str(error.get("msg", "")), "type": str(error.get("type", ""))})
+        errors.append({"field": location, "message": russian_message(error), "type": str(error.get("type", ""))})
     fields = ", ".join(e["field"] for e in errors) or "запрос"
     return api.create_response(
         request, {"detail": f"Неверные данные запроса: {fields}.", "errors": errors}, status=422
@@ -81,7 +101,7 @@ def invalid(request, exc: ValidationError):
 
 
 def _register() -> None:
-    from msoko.api.routers import analysis, catalog, cycle, imports, registry, values
+    from msoko.api.routers import analysis, campaigns, catalog, cycle, imports, registry, values
 
     api.add_router("/", registry.router)
     api.add_router("/", catalog.router)
@@ -89,6 +109,7 @@ def _register() -> None:
     api.add_router("/", imports.router)
     api.add_router("/", analysis.router)
     api.add_router("/", cycle.router)
+    api.add_router("/", campaigns.router)
 
 
 _register()

@@ -12,7 +12,10 @@ Rules (documented in docs/api.md):
 * an empty or null ``value`` (or ``"deleted": true``) deletes the stored value;
 * a value equal to the stored one is counted as ``ignored`` and not rewritten;
 * all writes are one transaction with one audit entry listing every change; each written value
-  records who sent it (``entered_by``) and how (``source_note`` «API …» or «DHIS2 …»).
+  records who sent it (``entered_by``) and how (``source_note`` «API …» or «DHIS2 …»);
+* after a write, the totals (category "") of elements that imports keep as the sum over their
+  categories (ВПР, ГИА, анкеты: `summed_elements`) are recomputed for every organisation and
+  period whose categories changed, by the import pipeline's own rule.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from msoko.api.models import CodeMapping
@@ -105,6 +108,7 @@ class ImportSummary:
     deleted: int = 0
     conflicts: list[dict] = field(default_factory=list)
     atomic: bool = True
+    totals_recomputed: int = 0  # totals (category "") changed by recomputing the sums over categories
 
     @property
     def status(self) -> str:
@@ -119,9 +123,10 @@ class ImportSummary:
                   f"удалено — {self.deleted}")
         if self.conflicts and self.atomic:
             return f"{what}: найдено конфликтов — {len(self.conflicts)}; ничего не записано ({counts})."
+        totals = f" Пересчитано итогов по разрезам: {self.totals_recomputed}." if self.totals_recomputed else ""
         if self.conflicts:
-            return f"{what}: конфликтов — {len(self.conflicts)}, значения с конфликтами пропущены; {counts}."
-        return f"{what} выполнена: {counts}."
+            return f"{what}: конфликтов — {len(self.conflicts)}, значения с конфликтами пропущены; {counts}.{totals}"
+        return f"{what} выполнена: {counts}.{totals}"
 
     def as_dict(self) -> dict:
         return {
@@ -319,6 +324,50 @@ def _change(element: DataElement, key: tuple, before: float | None, after: float
             "before": before, "after": after}
 
 
+def summed_elements() -> set[str]:
+    """Data elements whose total (category "") the import pipeline keeps as the sum over categories."""
+    from msoko.collection.formats import FORMATS
+
+    return {code for fmt in FORMATS.values() if fmt.sum_totals for code in fmt.derived_elements}
+
+
+def _recompute_totals(changes: list[dict]) -> list[dict]:
+    """Recompute the totals the changed categories feed, as an import does; returns the totals' changes.
+
+    Calls the pipeline's own `_recompute_totals` (collection.services) per period and element, for the
+    organisations whose categories of that element changed.
+    """
+    from msoko.collection.services import _recompute_totals as recompute_for_import
+
+    summed = summed_elements()
+    groups: dict[tuple[int, str], set[int]] = {}
+    for change in changes:
+        if change["category"] and change["element"] in summed:
+            groups.setdefault((change["period_id"], change["element"]), set()).add(change["organisation_id"])
+    if not groups:
+        return []
+    periods = Period.objects.in_bulk({period_id for period_id, _code in groups})
+
+    def totals() -> dict[tuple[str, int, int], float]:
+        where = Q()
+        for (period_id, code), orgs in groups.items():
+            where |= Q(period_id=period_id, data_element__code=code, organisation_id__in=orgs)
+        rows = DataValue.objects.filter(where, category="").values_list(
+            "data_element__code", "organisation_id", "period_id", "value")
+        return {(code, org, period): value for code, org, period, value in rows}
+
+    before = totals()
+    for (period_id, code), orgs in groups.items():
+        recompute_for_import(None, periods[period_id], [code], orgs)
+    after = totals()
+    return [
+        {"element": code, "organisation_id": org, "period_id": period, "category": "",
+         "before": before.get((code, org, period)), "after": after.get((code, org, period))}
+        for code, org, period in sorted(before.keys() | after.keys())
+        if before.get((code, org, period)) != after.get((code, org, period))
+    ]
+
+
 def _write(summary: ImportSummary, creates, updates, deletes, changes, payload, actor, source: str) -> None:
     user = actor if getattr(actor, "is_authenticated", False) else None
     who = user.get_username() if user else "система"
@@ -337,6 +386,8 @@ def _write(summary: ImportSummary, creates, updates, deletes, changes, payload, 
         DataValue.objects.bulk_update(
             updates, ["value", "source_note", "source_import", "source_row", "entered_by", "entered_at"], batch_size=2000
         )
+        totals = _recompute_totals(changes)
+        summary.totals_recomputed = len(totals)
         audit.record(
             actor, "data_values.import", object_type="collection.datavalue", object_id=digest[:12],
             summary=f"{source}: {summary.description}",
@@ -344,5 +395,6 @@ def _write(summary: ImportSummary, creates, updates, deletes, changes, payload, 
                 "source": source, "sha256": digest, "imported": summary.imported, "updated": summary.updated,
                 "deleted": summary.deleted, "ignored": summary.ignored,
                 "changes": changes[:MAX_CHANGES_IN_AUDIT], "changes_truncated": len(changes) > MAX_CHANGES_IN_AUDIT,
+                "totals": totals[:MAX_CHANGES_IN_AUDIT],
             },
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
@@ -319,3 +319,141 @@ class DecisionExecutedIn(Schema):
 
 class DecisionCancelIn(Schema):
     reason: str
+
+
+ObjectId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+DirectionNumber = Annotated[int | None, Field(ge=1, le=8, description="Номер направления (1–8); пусто — общие вопросы.")]
+
+
+class RecommendationIn(Schema):
+    municipality: str | None = Field(None, description="Код муниципалитета; можно не указывать, если он один.")
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1)
+    addressee_level: Literal["municipality", "organisation", "teachers", "methodical"] = "organisation"
+    organisation: str | None = Field(None, description="Код организации-адресата.")
+    addressee_note: str = Field("", max_length=300)
+    direction_number: DirectionNumber = None
+    academic_year: str | None = Field(None, description="Учебный год, например 2024/25.")
+    deadline: datetime.date | None = None
+
+
+class MeasureIn(Schema):
+    municipality: str | None = Field(None, description="Код муниципалитета; можно не указывать, если он один.")
+    content: str = Field(min_length=1)
+    direction_number: DirectionNumber = None
+    roadmap: ObjectId | None = Field(None, description="Дорожная карта того же муниципалитета.")
+    number: str = Field("", max_length=30)
+    due_date: datetime.date | None = None
+    responsible_text: str = Field("", max_length=500)
+    expected_result: str = ""
+
+
+class DecisionIn(Schema):
+    municipality: str | None = Field(None, description="Код муниципалитета; можно не указывать, если он один.")
+    kind: Literal["order", "board", "council", "working_group", "letter", "protocol"]
+    date: datetime.date
+    content: str = Field(min_length=1)
+    number: str = Field("", max_length=50)
+    direction_number: DirectionNumber = None
+    deadline: datetime.date | None = None
+    document_url: str = Field("", max_length=200, pattern=r"^(https?://\S+)?$")
+    recommendations: list[ObjectId] = Field(default_factory=list, description="Рекомендации, которые решение исполняет.")
+    measures: list[ObjectId] = Field(default_factory=list, description="Мероприятия, связанные с решением.")
+    organisations: list[str] = Field(default_factory=list, description="Коды организаций, которых касается решение.")
+
+
+class CampaignFieldOut(Schema):
+    code: str
+    label: str
+    type: str = Field(description="count, number, bool, presence или score.")
+    max_score: float | None
+    with_link: bool
+    data_element: str | None = Field(description="Элемент данных, куда записывается принятое значение.")
+
+
+class CampaignRuleOut(Schema):
+    name: str
+    left: str
+    operator: str
+    right: str
+    message: str
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    instructions: str
+    kind: str = Field(description="self — заполняет организация; audit — экспертиза управления.")
+    status: str
+    status_display: str
+    academic_year: str
+    period: str
+    deadline: datetime.date
+    fields: list[CampaignFieldOut]
+    rules: list[CampaignRuleOut]
+
+
+class FormSummaryOut(Schema):
+    id: int
+    campaign: int
+    organisation: str
+    status: str
+    status_display: str
+    version: int
+    filled: int = Field(description="Сколько вопросов с ответом.")
+    total: int
+    overdue: bool
+
+
+class AnswerOut(Schema):
+    code: str
+    label: str
+    type: str
+    value: float | None
+    link: str
+
+
+class FormEventOut(Schema):
+    action: str
+    status: str
+    comment: str
+    actor: str | None
+    at: datetime.datetime
+
+
+class FormOut(Schema):
+    id: int
+    campaign: int
+    campaign_title: str
+    organisation: str
+    status: str
+    status_display: str
+    version: int = Field(description="Версия формы: передайте её при сохранении (оптимистичная блокировка).")
+    can_edit: bool = Field(description="Может ли пользователь сейчас заполнять форму.")
+    can_review: bool = Field(description="Может ли пользователь принять или вернуть форму.")
+    updated_at: datetime.datetime
+    submitted_at: datetime.datetime | None
+    accepted_at: datetime.datetime | None
+    answers: list[AnswerOut]
+    events: list[FormEventOut]
+
+
+class FormSaveIn(Schema):
+    version: int = Field(description="Версия формы, которую видел пользователь.")
+    answers: dict[str, str | float | bool | None] = Field(
+        default_factory=dict, description="Код вопроса → ответ (число, да/нет, есть/нет); вопросы без ответа не меняются.",
+    )
+    links: dict[str, str] = Field(default_factory=dict, description="Код вопроса → ссылка (для экспертизы).")
+
+
+class FormAcceptIn(Schema):
+    version: int
+
+
+class FormReturnIn(Schema):
+    version: int | None = None
+    comment: str = Field(pattern=r"\S", description="Что нужно исправить (обязательно).")
+
+
+class FormReopenIn(Schema):
+    comment: str = Field(pattern=r"\S", description="Почему форму нужно изменить (обязательно).")

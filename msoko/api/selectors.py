@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -42,6 +43,7 @@ def visible_batches(scope: Scope, user) -> list[ImportBatch]:
 
     An import's organisations are in its `scope["orgs"]` (JSON), so the filter runs in Python.
     """
+    require_import_reader(scope)
     batches = ImportBatch.objects.select_related("academic_year", "created_by").order_by("-created_at", "-pk")
     if scope.is_superuser:
         return list(batches)
@@ -49,7 +51,14 @@ def visible_batches(scope: Scope, user) -> list[ImportBatch]:
     return [b for b in batches if b.created_by_id == user.pk or set((b.scope or {}).get("orgs", [])) & codes]
 
 
+def require_import_reader(scope: Scope) -> None:
+    """Imports carry row-level errors (participant codes): staff and organisations only, as on the pages."""
+    if not (scope.is_staff or scope.is_org_user):
+        raise PermissionDenied("Загрузки доступны специалистам и образовательным организациям.")
+
+
 def batch_or_404(scope: Scope, pk: int, user) -> ImportBatch:
+    require_import_reader(scope)
     batch = ImportBatch.objects.select_related("academic_year", "created_by").filter(pk=pk).first()
     if batch is None:
         raise Http404("Загрузка не найдена")

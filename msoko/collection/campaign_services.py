@@ -235,8 +235,10 @@ def current_values(submission: Submission) -> dict[str, float | None]:
 
 def _locked(submission: Submission, version: int | None) -> Submission:
     """Re-read the form under a row lock and check the version the user saw."""
+    # Not select_related("updated_by"): after waiting for the lock PostgreSQL re-reads only the locked
+    # row, so a joined editor would be the stale one (None) while updated_by_id is the new editor's.
     locked = (
-        Submission.objects.select_for_update(of=("self",)).select_related("campaign", "organisation", "updated_by")
+        Submission.objects.select_for_update(of=("self",)).select_related("campaign", "organisation")
         .get(pk=submission.pk)
     )
     if version is not None and locked.version != version:

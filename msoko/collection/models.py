@@ -69,7 +69,13 @@ class DataValue(models.Model):
                 fields=["data_element", "organisation", "period", "category"], name="datavalue_unique_cell"
             )
         ]
-        indexes = [models.Index(fields=["period", "data_element"])]
+        indexes = [
+            # «which organisations have data for these elements in the year» (the рабочий стол and
+            # cycle matrix), answered from the index alone; also every read by period and element
+            models.Index(fields=["period", "data_element", "category", "organisation"], name="datavalue_period_element"),
+            # the newest change of any value: the fingerprint of the stored indicator values
+            models.Index(fields=["entered_at"], name="datavalue_entered_at"),
+        ]
 
 
 class ImportProfile(models.Model):
@@ -101,11 +107,22 @@ class ActiveManager(models.Manager):
 class ImportedRow(models.Model):
     """Common fields of a stored participant row: where it came from."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    # No database-level foreign keys on these million-row tables: PostgreSQL checks each one with a
+    # trigger per row at commit (3 M parent look-ups for a 1 M-row file). The import writes only ids
+    # it has just resolved in the same transaction, and CASCADE / PROTECT are Django's (the collector),
+    # so they still hold.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     source_row = models.PositiveIntegerField("строка источника")
-    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
-    academic_year = models.ForeignKey("registry.AcademicYear", on_delete=models.PROTECT, related_name="+")
-    participant_code = models.CharField("код участника", max_length=60, db_index=True)
+    organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    # No index of its own: every result table's composite index starts with the academic year.
+    academic_year = models.ForeignKey(
+        "registry.AcademicYear", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    # Indexed only where it is looked up (ВсОШ: a talent's path by code); each index costs every
+    # one of a million inserted rows.
+    participant_code = models.CharField("код участника", max_length=60)
 
     objects = models.Manager()
     active = ActiveManager()
@@ -159,7 +176,10 @@ class OlympiadResult(ImportedRow):
     class Meta:
         verbose_name = "результат ВсОШ"
         verbose_name_plural = "результаты ВсОШ"
-        indexes = [models.Index(fields=["academic_year", "organisation", "stage"])]
+        indexes = [
+            models.Index(fields=["academic_year", "organisation", "stage"]),
+            models.Index(fields=["participant_code"], name="olympiad_participant_code"),
+        ]
 
 
 class SurveyAggregate(models.Model):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,10 @@ from msoko.catalog.models import DataElement
 from msoko.collection.derived import DERIVED_ELEMENTS
 from msoko.collection.formats import KINDS, Context, Parsed, detect_kind, get_format
 from msoko.collection.formats.base import year_label
+from msoko.collection.formats.common import MAX_PROBLEMS_PER_CHECK as MAX_LISTED
 from msoko.collection.formats.common import Problem
+from msoko.collection.formats.values import ELEMENT_PREFIX
+from msoko.collection.locks import ImportRaced, lock_imports
 from msoko.collection.models import (
     DataValue,
     GiaResult,
@@ -34,21 +38,33 @@ from msoko.collection.models import (
     ImportedValue,
     ImportProfile,
     OlympiadResult,
+    Submission,
+    SubmissionValue,
     SurveyAggregate,
     VprResult,
 )
-from msoko.collection.readers import ReadError, read_table
+from msoko.collection.readers import ReadError, Table, read_table
 from msoko.collection.readers.table import ROW
 from msoko.core import audit
 from msoko.registry.models import AcademicYear, Organisation, Period
 
 Progress = Callable[[int, int, str], None]
 BATCH_SIZE = 5000
+BULK_ROWS = 100_000  # participant rows per COPY / executemany: bounded memory, few round trips
+SQLITE_BULK_CACHE_KB = 128 * 1024
 TOTAL_NOTE = "сумма по разрезам"
 
 
 class ImportError_(Exception):
     """Raised by helpers for a problem that is the user's, with a Russian message."""
+
+
+class LockedValues(Exception):
+    """The file would change values that accepted campaign forms hold (rolls the commit back)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0].text() if problems else "")
+        self.problems = problems
 
 
 @dataclass
@@ -227,12 +243,19 @@ def import_file(
     actor: Any = None,
     confirm_replace: bool = False,
     progress: Progress | None = None,
+    allowed_organisations: Iterable[int] | None = None,
 ) -> ImportResult:
-    """Import one file of a kind (None = detect from headers). See the module docstring."""
+    """Import one file of a kind (None = detect from headers). See the module docstring.
+
+    `allowed_organisations` (Organisation ids; None = any): a row of any other organisation fails
+    the import (a school may load only its own data). Values an accepted campaign form holds are
+    locked: a file that would change one fails, naming the row and the campaign.
+    """
     path = Path(path)
     name = name or path.name
     report = progress or (lambda done, total, stage: None)
     kind_label = kind or "?"
+    allowed = None if allowed_organisations is None else set(allowed_organisations)
     try:
         start_year = parse_year_argument(year)
     except ImportError_ as exc:
@@ -283,6 +306,12 @@ def import_file(
     if parsed.errors:
         return _failed(kind, name, checksum, stored, _problem_dicts(parsed.errors), actor=actor, rows=table.rows,
                        warnings=warnings, mapping=parsed.mapping)
+    labels = _column_labels(table, parsed.mapping)
+    if allowed is not None:
+        outside = _outside_scope(parsed, allowed, table, labels)
+        if outside:
+            return _failed(kind, name, checksum, stored, _problem_dicts(outside), actor=actor, rows=table.rows,
+                           warnings=warnings, mapping=parsed.mapping)
     start = parsed.years[0]
     academic_year = AcademicYear.objects.filter(start_year=start).first()
     conflicts = _conflicts(kind, academic_year, parsed.org_codes, parsed.keys) if academic_year else []
@@ -297,7 +326,21 @@ def import_file(
 
     try:
         with transaction.atomic():
-            batch = _commit(kind, fmt, parsed, name, checksum, stored, start, conflicts, warnings, actor, report, table.rows)
+            lock_imports(kind)  # another import of this kind may have committed meanwhile: look again
+            year_now = AcademicYear.objects.filter(start_year=start).first()
+            conflicts_now = _conflicts(kind, year_now, parsed.org_codes, parsed.keys) if year_now else []
+            if {b.pk for b in conflicts_now} != {b.pk for b in conflicts} or ImportBatch.objects.filter(
+                kind=kind, checksum=checksum, status=ImportBatch.Status.DONE
+            ).exists():
+                raise ImportRaced
+            batch = _commit(kind, fmt, parsed, name, checksum, stored, start, conflicts, warnings, actor, report, table.rows,
+                            where=(table, labels))
+    except LockedValues as exc:
+        return _failed(kind, name, checksum, stored, _problem_dicts(exc.problems), actor=actor, rows=table.rows,
+                       warnings=warnings, mapping=parsed.mapping)
+    except ImportRaced:
+        return import_file(kind, path, name=name, profile=profile, year=year, actor=actor,
+                           confirm_replace=confirm_replace, progress=progress, allowed_organisations=allowed)
     except Exception as exc:  # anything unexpected: roll back everything, keep the error report
         message = f"Загрузка прервана, данные не изменены: {type(exc).__name__}: {exc}"
         return _failed(kind, name, checksum, stored, [{"text": message, "message": message, "level": "error"}],
@@ -312,7 +355,8 @@ def import_file(
     return ImportResult("done", message, batch, kind, batch.rows_total, batch.values_written, [], warnings, conflicts)
 
 
-def _commit(kind, fmt, parsed: Parsed, name, checksum, stored, start, conflicts, warnings, actor, report, rows_total) -> ImportBatch:
+def _commit(kind, fmt, parsed: Parsed, name, checksum, stored, start, conflicts, warnings, actor, report, rows_total,
+            *, where: tuple[Table, dict[str, str]]) -> ImportBatch:
     from msoko.registry.services import ensure_academic_year, year_period
 
     academic_year = ensure_academic_year(start)
@@ -331,10 +375,13 @@ def _commit(kind, fmt, parsed: Parsed, name, checksum, stored, start, conflicts,
         old.status = ImportBatch.Status.REPLACED
         old.save(update_fields=["status"])
         audit.record(actor, "replace", old, after={"replaced_by": batch.pk})
+    derived = fmt.derive(parsed.frame)
+    locked = _locked_by_campaigns(derived, fmt, orgs, period, *where)
+    if locked:
+        raise LockedValues(locked)
     report(0, parsed.frame.height, "запись")
     loaded = _store_rows(kind, fmt, parsed.frame, batch, academic_year, orgs, report)
     report(0, 1, "расчёт")
-    derived = fmt.derive(parsed.frame)
     written = _write_values(batch, derived, orgs, period, fmt)
     if fmt.derived_elements and fmt.sum_totals:
         _recompute_totals(batch, period, fmt.derived_elements, touched_orgs)
@@ -350,6 +397,68 @@ def _commit(kind, fmt, parsed: Parsed, name, checksum, stored, start, conflicts,
                "replaces": [b.pk for b in conflicts]},
     )
     return batch
+
+
+def _column_labels(table: Table, mapping: dict[str, str]) -> dict[str, str]:
+    """Canonical key → how its column is named in messages («Код ОО» (B))."""
+    return {mapping[h]: table.column_label(i) for i, h in enumerate(table.headers) if mapping.get(h)}
+
+
+def _outside_scope(parsed: Parsed, allowed_ids: set[int], table: Table, labels: dict[str, str]) -> list[Problem]:
+    """Rows of organisations the uploader may not load data for: one problem per organisation."""
+    allowed = set(Organisation.objects.filter(pk__in=allowed_ids).values_list("code", flat=True))
+    outside = [code for code in parsed.org_codes if code not in allowed]
+    problems = []
+    for code in outside[:MAX_LISTED]:
+        rows = parsed.frame.filter(pl.col("org_code") == code).get_column(ROW).sort()
+        listed = ", ".join(str(r) for r in rows.head(5).to_list())
+        more = f" и ещё {rows.len() - 5}" if rows.len() > 5 else ""
+        problems.append(Problem(
+            file=table.name, sheet=table.sheet, row=rows.min(), column=labels.get("org_code", ""),
+            message=f"организация «{code}» не входит в те, чьи данные вы можете загружать "
+                    f"(строки {listed}{more}); уберите её строки из файла.",
+        ))
+    if len(outside) > MAX_LISTED:
+        problems.append(Problem(file=table.name, sheet=table.sheet, column=labels.get("org_code", ""),
+                                message=f"чужих организаций в файле всего {len(outside)}; показаны первые {MAX_LISTED}."))
+    return problems
+
+
+def _locked_by_campaigns(
+    derived: pl.DataFrame, fmt, orgs: dict[str, int], period: Period, table: Table, labels: dict[str, str]
+) -> list[Problem]:
+    """Values the import would write over cells that accepted campaign forms hold (category "")."""
+    if derived.height == 0 or not orgs:
+        return []
+    held = list(
+        SubmissionValue.objects.filter(
+            submission__status=Submission.Status.ACCEPTED, submission__campaign__period=period,
+            submission__organisation_id__in=list(orgs.values()), field__data_element__isnull=False,
+            value__isnull=False,
+        ).values_list("field__data_element__code", "submission__organisation__code", "submission__campaign__title",
+                      "submission_id")
+    )
+    if not held:
+        return []
+    cells = derived.filter(pl.col("category") == "").select("element", "org_code", "source_row")
+    if fmt.derived_elements and fmt.sum_totals:  # the totals (category "") are rewritten too
+        cells = pl.concat([cells, derived.select("element", "org_code", pl.lit(None, dtype=pl.Int64).alias("source_row"))])
+    locks = pl.DataFrame(held, schema=["element", "org_code", "campaign", "form"], orient="row")
+    hits = cells.unique().join(locks, on=["element", "org_code"]).sort(["source_row", "org_code", "element"], nulls_last=True)
+    problems = []
+    for hit in hits.head(MAX_LISTED).iter_rows(named=True):
+        what = "значение" if hit["source_row"] is not None else "расчётное значение"
+        problems.append(Problem(
+            file=table.name, sheet=table.sheet if hit["source_row"] is not None else "", row=hit["source_row"],
+            column=(labels.get(ELEMENT_PREFIX + hit["element"]) or labels.get("value", "")) if hit["source_row"] else "",
+            message=f"{what} «{hit['element']}» организации «{hit['org_code']}» уже принято в кампании "
+                    f"«{hit['campaign']}» (форма №{hit['form']}) и заблокировано. Чтобы его изменить, управление "
+                    "должно вернуть форму на доработку.",
+        ))
+    if hits.height > MAX_LISTED:
+        problems.append(Problem(file=table.name, message=f"заблокированных значений всего {hits.height}; "
+                                                         f"показаны первые {MAX_LISTED}."))
+    return problems
 
 
 def _withdraw(batch: ImportBatch) -> set[int]:
@@ -408,10 +517,11 @@ def _store_rows(kind, fmt, frame: pl.DataFrame, batch, year, orgs: dict[str, int
     else:
         frame = frame.with_columns(pl.col("grade").cast(pl.Int64))
     done = 0
-    for chunk in frame.select(columns).iter_slices(BATCH_SIZE * 10):
-        _bulk_insert(model, columns, chunk.rows())
-        done += chunk.height
-        report(done, total, "запись")
+    with _bulk_load():
+        for chunk in frame.select(columns).iter_slices(BULK_ROWS):
+            _bulk_insert(model, chunk)
+            done += chunk.height
+            report(done, total, "запись")
     return total
 
 
@@ -440,24 +550,44 @@ def _task_json(frame: pl.DataFrame, tasks: list[str]) -> pl.Expr:
     return pl.concat_str([pl.lit("["), pl.concat_str(items, separator=",", ignore_nulls=True), pl.lit("]")])
 
 
-def _bulk_insert(model, columns: list[str], rows: list[tuple]) -> None:
-    """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere (same transaction)."""
+@contextmanager
+def _bulk_load() -> Iterator[None]:
+    """On SQLite, a larger page cache while a million rows go in: index pages stay in memory
+    instead of spilling to the write-ahead log mid-transaction. The old size is restored."""
     from django.db import connection
 
-    table = model._meta.db_table
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-SQLITE_BULK_CACHE_KB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def _bulk_insert(model, chunk: pl.DataFrame) -> None:
+    """Insert a frame's rows (columns named as the table's) in the current transaction.
+
+    PostgreSQL: COPY of the CSV text Polars writes (no Python object per row or value).
+    SQLite: one prepared INSERT run by `executemany` over the chunk's tuples.
+    """
+    from django.db import connection
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in chunk.columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            sql = f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(chunk.write_csv(include_header=False, null_value="\\N"))
         else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})", rows)
-
-
-def _opt_int(value) -> int | None:
-    return None if value is None else int(value)
+            marks = ", ".join(["%s"] * chunk.width)
+            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", chunk.rows())
 
 
 def ensure_derived_elements(codes) -> dict[str, int]:
@@ -472,12 +602,29 @@ def ensure_derived_elements(codes) -> dict[str, int]:
     return existing
 
 
-def _upsert(values: list[DataValue]) -> None:
-    DataValue.objects.bulk_create(
-        values, batch_size=BATCH_SIZE, update_conflicts=True,
-        unique_fields=["data_element", "organisation", "period", "category"],
-        update_fields=["value", "source_import", "source_row", "source_note", "entered_by"],
+VALUE_COLUMNS = ["data_element_id", "organisation_id", "period_id", "category", "value", "source_import_id",
+                 "source_row", "source_note"]
+
+
+def _upsert(rows: list[tuple]) -> None:
+    """Insert or update data values (tuples in `VALUE_COLUMNS` order) by their cell: one prepared
+    statement for all rows, `entered_at` set to now; no model instance per value."""
+    from django.db import connection
+
+    if not rows:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    columns = [*VALUE_COLUMNS, "entered_by_id", "entered_at"]
+    quote = connection.ops.quote_name
+    updated = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns[4:])
+    sql = (
+        f"INSERT INTO {quote(DataValue._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(quote(c) for c in VALUE_COLUMNS[:4])}) DO UPDATE SET {updated}"
     )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BULK_ROWS):
+            cursor.executemany(sql, [(*row, None, now) for row in rows[start:start + BULK_ROWS]])
 
 
 def _write_values(batch: ImportBatch, derived: pl.DataFrame, orgs: dict[str, int], period: Period, fmt) -> int:
@@ -485,21 +632,23 @@ def _write_values(batch: ImportBatch, derived: pl.DataFrame, orgs: dict[str, int
         return 0
     codes = derived.get_column("element").unique().to_list()
     elements = ensure_derived_elements(codes)
-    note = f"загрузка №{batch.pk}"
-    values, archive = [], []
-    for r in derived.iter_rows(named=True):
-        common = dict(
-            data_element_id=elements[r["element"]], organisation_id=orgs[r["org_code"]], period=period,
-            category=r["category"] or "", value=r["value"], source_row=r["source_row"],
-        )
-        values.append(DataValue(**common, source_import=batch, source_note=note))
-        archive.append(ImportedValue(batch=batch, **common))
-    _upsert(values)
-    ImportedValue.objects.bulk_create(archive, batch_size=BATCH_SIZE)
-    return len(values)
+    cells = derived.select(
+        pl.col("element").replace_strict(elements, return_dtype=pl.Int64).alias("data_element_id"),
+        pl.col("org_code").replace_strict(orgs, return_dtype=pl.Int64).alias("organisation_id"),
+        pl.lit(period.pk, dtype=pl.Int64).alias("period_id"),
+        pl.col("category").fill_null(""),
+        pl.col("value"),
+        pl.col("source_row"),
+    )
+    _bulk_insert(ImportedValue, cells.with_columns(pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id")))
+    _upsert(cells.select(
+        *VALUE_COLUMNS[:5], pl.lit(batch.pk, dtype=pl.Int64).alias("source_import_id"), "source_row",
+        pl.lit(f"загрузка №{batch.pk}").alias("source_note"),
+    ).rows())
+    return cells.height
 
 
-def _recompute_totals(batch: ImportBatch, period: Period, element_codes, org_ids: set[int]) -> None:
+def _recompute_totals(batch: ImportBatch | None, period: Period, element_codes, org_ids: set[int]) -> None:
     """Category "" = the sum over the other categories, across all imports in force."""
     if not org_ids:
         return
@@ -512,11 +661,8 @@ def _recompute_totals(batch: ImportBatch, period: Period, element_codes, org_ids
     DataValue.objects.filter(
         period=period, data_element_id__in=elements.values(), organisation_id__in=org_ids, category=""
     ).delete()
-    _upsert([
-        DataValue(data_element_id=e, organisation_id=o, period=period, category="", value=total,
-                  source_import=batch, source_row=None, source_note=TOTAL_NOTE)
-        for (e, o), total in totals.items()
-    ])
+    source = batch.pk if batch is not None else None
+    _upsert([(e, o, period.pk, "", total, source, None, TOTAL_NOTE) for (e, o), total in totals.items()])
 
 
 def restore_import(batch: ImportBatch, actor: Any = None) -> ImportResult:
@@ -534,14 +680,14 @@ def restore_import(batch: ImportBatch, actor: Any = None) -> ImportResult:
             other.status = ImportBatch.Status.REPLACED
             other.save(update_fields=["status"])
             audit.record(actor, "replace", other, after={"replaced_by": batch.pk})
+        note = f"загрузка №{batch.pk} (восстановлена)"
         restored = [
-            DataValue(data_element_id=v.data_element_id, organisation_id=v.organisation_id, period_id=v.period_id,
-                      category=v.category, value=v.value, source_row=v.source_row, source_import=batch,
-                      source_note=f"загрузка №{batch.pk} (восстановлена)")
-            for v in ImportedValue.objects.filter(batch=batch)
+            (element, org, period, category, value, batch.pk, row, note)
+            for element, org, period, category, value, row in ImportedValue.objects.filter(batch=batch).values_list(
+                "data_element_id", "organisation_id", "period_id", "category", "value", "source_row")
         ]
         _upsert(restored)
-        touched |= {v.organisation_id for v in restored}
+        touched |= {row[1] for row in restored}
         batch.status = ImportBatch.Status.DONE
         batch.save(update_fields=["status"])
         if fmt.derived_elements and fmt.sum_totals and batch.academic_year_id:

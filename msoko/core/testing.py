@@ -224,6 +224,39 @@ def make_world() -> World:
     )
 
 
+def add_persona(
+    world: World,
+    username: str,
+    full_name: str,
+    role: str | None,
+    *,
+    where: str = "municipality",
+    direction: int | None = None,
+    superuser: bool = False,
+):
+    """Add one more persona to a built world (``world.user(username)`` finds it afterwards).
+
+    `where` is ``"municipality"`` or an organisation code of the world; `role` None gives a user
+    without a role assignment (e.g. a Django superuser with ``superuser=True``). Kept out of
+    `PERSONAS` so tests that count the fixed personas are not affected.
+    """
+    last_name, first_name, *_ = full_name.split()
+    user = get_user_model().objects.create(
+        username=username, first_name=first_name, last_name=last_name, email=f"{username}@example.test",
+        password=_password_hash(), is_superuser=superuser, is_staff=superuser,
+    )
+    organisations = {org.code: org for org in (world.school_a, world.school_b, world.preschool)}
+    organisation = organisations.get(where)
+    person = Person.objects.create(full_name=full_name, organisation=organisation, email=user.email, user=user)
+    if role is not None:
+        RoleAssignment.objects.create(
+            person=person, role=role, municipality=None if organisation else world.municipality,
+            organisation=organisation, direction_number=direction,
+        )
+    world.users[username] = user
+    return user
+
+
 @pytest.fixture
 def world(db) -> World:
     """The fixed test municipality with all personas (fresh for every test)."""

@@ -101,6 +101,16 @@ def check_upload(
     head = file.read(SNIFF_BYTES)
     file.seek(0)
     if not _content_matches(extension, head):
+        if SIGNATURES.get(extension) == ZIP and head.startswith(OLE):
+            raise UploadError(
+                f"Файл «{name}» защищён паролем или сохранён в старом формате; снимите пароль и сохраните "
+                f"его заново как «.{extension}»."
+            )
+        if extension == "csv":
+            raise UploadError(
+                f"Файл «{name}»: содержимое не соответствует расширению «.csv» — это не текст в кодировке "
+                "UTF-8 или Windows-1251 (двоичные данные, UTF-16 или другая кодировка); сохраните CSV в UTF-8."
+            )
         raise UploadError(
             f"Файл «{name}»: содержимое не соответствует расширению «.{extension}» "
             "(файл повреждён или переименован)."

@@ -8,7 +8,6 @@ import xlsxwriter
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from msoko.core import selectors
 from msoko.core.xlsx_safe import write_row
 from msoko.registry.access import scope_for
+from msoko.web.paging import paginate
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 200_000
@@ -73,11 +73,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     entries = selectors.audit_entries(form.to_filter())
     if request.GET.get("format") == "xlsx":
         return _export(entries)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, PAGE_SIZE)
     rows = [(entry, selectors.changes(entry.before, entry.after)) for entry in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
     return render(
         request,
         "core/audit_list.html",
@@ -85,7 +82,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "query": query.urlencode(),
             "object_types": selectors.object_types(),
             "actions": selectors.action_names(),
             "section": "audit",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from msoko.core.text import search_key
@@ -30,11 +32,13 @@ def filter_organisations(
     return qs.order_by("name_key")
 
 
-def clusters_by_org(year: AcademicYear | None) -> dict[int, Cluster]:
-    """Map organisation id → its cluster in the given year."""
+def clusters_by_org(year: AcademicYear | None, organisation_ids: Iterable[int] | None = None) -> dict[int, Cluster]:
+    """Map organisation id → its cluster in the given year (only `organisation_ids` when given)."""
     if year is None:
         return {}
     memberships = ClusterMembership.objects.filter(academic_year=year).select_related("cluster")
+    if organisation_ids is not None:
+        memberships = memberships.filter(organisation_id__in=list(organisation_ids))
     return {m.organisation_id: m.cluster for m in memberships}
 
 

@@ -69,10 +69,19 @@ def _figure(width: float, height: float, layout: str | None = "constrained"):
     return Figure(figsize=(width, height), layout=layout)
 
 
-def _style(ax, chart) -> None:
-    ax.set_title(chart.title, fontsize=11, loc="left")
+def _decimal_comma(value: float, _position=None) -> str:
+    """Axis labels in Russian notation: 12,5 rather than 12.5."""
+    return f"{value:g}".replace(".", ",").replace("-", "−")
+
+
+def _style(ax, chart, title_size: float = 11) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.set_title(chart.title, fontsize=title_size, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
+    value_axis = ax.xaxis if getattr(chart, "horizontal", False) else ax.yaxis
+    value_axis.set_major_formatter(FuncFormatter(_decimal_comma))
 
 
 def _draw_bar(chart: BarChart):
@@ -116,28 +125,47 @@ def _draw_line(chart: LineChart):
 
 
 def _draw_panels(chart: PanelChart):
+    from matplotlib.lines import Line2D
+
     columns = max(1, min(chart.columns, len(chart.panels)))
     rows = max(1, -(-len(chart.panels) // columns))
     fig = _figure(7.0, 2.4 * rows + 0.4, layout=None)  # fixed margins: constrained layout costs 3×
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.08, top=1 - 0.55 / fig.get_figheight(),
                         wspace=0.25, hspace=0.45)
     fig.suptitle(chart.title, fontsize=11, x=0.01, ha="left")
+    names = [list(p.series) for p in chart.panels]
+    shared = len(names[0]) > 1 and all(n == names[0] for n in names) if names else False
     for i, panel in enumerate(chart.panels):
-        _line_axes(fig.add_subplot(rows, columns, i + 1), panel, small=True)
+        _line_axes(fig.add_subplot(rows, columns, i + 1), panel, small=True, legend=not shared)
+    if shared:
+        # the panels show the same series: one legend beside the title instead of one per panel
+        # (a legend placed at loc="best" in every panel was a third of the drawing time)
+        handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], marker="o") for i in range(len(names[0]))]
+        fig.legend(handles, names[0], loc="upper right", ncols=len(names[0]), fontsize=8, frameon=False,
+                   bbox_to_anchor=(0.99, 1.0))
     return fig
 
 
-def _line_axes(ax, chart: LineChart, small: bool = False) -> None:
-    _style(ax, chart)
-    if small:
-        ax.set_title(chart.title, fontsize=8.5, loc="left")
+def _line_axes(ax, chart: LineChart, small: bool = False, legend: bool = True) -> None:
+    """One line chart in `ax`. The x values are categories (years) placed at fixed positions
+    0, 1, 2… with fixed ticks — matplotlib's category units (which try to parse every label as a
+    date) and automatic tick search are the slow part of drawing small charts; `small` panels
+    also get at most 4 value ticks."""
+    from matplotlib.ticker import MaxNLocator
+
+    _style(ax, chart, title_size=8.5 if small else 11)
+    positions = {x: i for i, x in enumerate(chart.x)}
     for i, (name, values) in enumerate(chart.series.items()):
-        points = [(x, v) for x, v in zip(chart.x, values, strict=False) if v is not None]
+        points = [(positions[x], v) for x, v in zip(chart.x, values, strict=False) if v is not None]
         if points:
             xs, ys = zip(*points, strict=True)
             ax.plot(xs, ys, marker="o", label=name, color=PALETTE[i % len(PALETTE)])
+    ax.set_xticks(range(len(chart.x)), chart.x)
+    ax.set_xlim(-0.3, max(len(chart.x) - 1, 0) + 0.3)
+    if small:
+        ax.yaxis.set_major_locator(MaxNLocator(4))
     ax.set_ylabel(chart.ylabel, fontsize=9)
-    if len(chart.series) > 1:
+    if legend and len(chart.series) > 1:
         ax.legend(fontsize=7 if small else 8, frameon=False)
 
 
@@ -199,7 +227,8 @@ def _draw(chart: Chart, fmt: str) -> bytes:
         if fmt == "svg":
             fig.savefig(buffer, format="svg", metadata={"Date": None})
         elif fmt == "png":
-            fig.savefig(buffer, format="png", dpi=PNG_DPI)
+            # light zlib compression: a third of the PNG time at the default level, +30 % size
+            fig.savefig(buffer, format="png", dpi=PNG_DPI, pil_kwargs={"compress_level": 1})
         else:
             raise ValueError(f"неизвестный формат диаграммы: {fmt}")
     return buffer.getvalue()

@@ -32,21 +32,23 @@ class IndicatorDef:
         return found
 
 
-def _wide(values: pl.DataFrame, elements: list[str], keys: list[str]) -> pl.DataFrame:
-    summed = (
-        values.filter(pl.col("element").is_in(elements))
+def _wide(values: pl.LazyFrame, elements: list[str], keys: list[str]) -> pl.LazyFrame:
+    """One row per key and one column per element: the sum of its values (null when it has none)."""
+    element = pl.col("element")
+    return (
+        values.filter(element.is_in(elements))
         .group_by([*keys, "element"])
         .agg(pl.col("value").sum())
+        .group_by(keys)
+        .agg([pl.col("value").filter(element == name).first().alias(name) for name in elements])
     )
-    wide = summed.pivot(on="element", index=keys, values="value", aggregate_function="first")
-    missing = [e for e in elements if e not in wide.columns]
-    return wide.with_columns([pl.lit(None, dtype=pl.Float64).alias(e) for e in missing])
 
 
 def compute(values: pl.DataFrame, indicators: list[IndicatorDef], keys: tuple[str, ...] = ("org_code", "year")) -> pl.DataFrame:
     """Per key (organisation, year) and indicator: numerator, denominator and value.
 
-    A value is null when a data element it needs is missing or the denominator is zero.
+    A value is null when a data element it needs is missing or the denominator is zero. One lazy
+    plan: the wide table of elements is built once and every indicator is an expression over it.
     """
     keys = list(keys)
     schema = {**{k: values.schema.get(k, pl.Utf8) for k in keys}, "indicator": pl.Utf8,
@@ -54,7 +56,7 @@ def compute(values: pl.DataFrame, indicators: list[IndicatorDef], keys: tuple[st
     if values.is_empty() or not indicators:
         return pl.DataFrame(schema=schema)
     elements = sorted({e for ind in indicators for e in ind.elements()})
-    wide = _wide(values.with_columns(pl.col("value").cast(pl.Float64)), elements, keys)
+    wide = _wide(values.lazy().with_columns(pl.col("value").cast(pl.Float64)), elements, keys)
     frames = []
     for ind in indicators:
         num = evaluate(ind.numerator, pl.col).cast(pl.Float64)
@@ -73,17 +75,17 @@ def compute(values: pl.DataFrame, indicators: list[IndicatorDef], keys: tuple[st
             .alias("value")
         )
         frames.append(frame.filter(pl.col("numerator").is_not_null()))
-    return pl.concat(frames, how="vertical_relaxed").cast(schema)
+    return pl.concat(frames, how="vertical_relaxed").cast(schema).collect()
 
 
 def aggregate(per_org: pl.DataFrame, indicators: list[IndicatorDef], by: tuple[str, ...] = ("year",)) -> pl.DataFrame:
-    """Aggregate organisation values to a group (cluster, municipality) by each indicator's rule."""
+    """Aggregate organisation values to a group (cluster, municipality) by each indicator's rule (one lazy plan)."""
     by = list(by)
     rule = pl.DataFrame(
         {"indicator": [i.code for i in indicators], "aggregation": [i.aggregation for i in indicators],
          "multiplier": [float(i.multiplier) for i in indicators], "has_den": [bool(i.denominator) for i in indicators]}
     )
-    data = per_org.join(rule, on="indicator", how="inner")
+    data = per_org.lazy().join(rule.lazy(), on="indicator", how="inner")
     both = pl.col("numerator").is_not_null() & (pl.col("denominator").is_not_null() | ~pl.col("has_den"))
     grouped = data.group_by([*by, "indicator"]).agg(
         pl.col("aggregation").first(),
@@ -112,4 +114,4 @@ def aggregate(per_org: pl.DataFrame, indicators: list[IndicatorDef], by: tuple[s
     )
     return grouped.with_columns(value.alias("value")).select(
         *by, "indicator", "numerator", "denominator", "value", "organisations"
-    ).sort([*by, "indicator"])
+    ).sort([*by, "indicator"]).collect()

@@ -23,6 +23,8 @@ import xlsxwriter
 from msoko.analytics.core.errors import InputError
 from msoko.analytics.core.shnor import ShnorResult
 from msoko.analytics.core.validation import LONG_SCHEMA, MAX_PROBLEMS, validate_long_frame
+from msoko.collection.readers.errors import ReadError
+from msoko.collection.readers.inspect import check_xlsx_safety, detect_format
 
 COLUMNS = tuple(LONG_SCHEMA)
 YEAR_PATTERN = r"^(\d{4})(?:\.0+)?(?:\s*[/-]\s*\d{2,4})?$"
@@ -138,8 +140,20 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], in
     raw = path.read_bytes()
     try:
         content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        content = raw.decode("cp1251")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            content = raw.decode("cp1251")
+        except UnicodeDecodeError as cp1251_error:
+            line = raw[: max(utf8_error.start, cp1251_error.start)].count(b"\n") + 1
+            raise InputError(
+                [f"Файл «{path.name}», строка {line}: кодировка не распознана (ожидается UTF-8 или Windows-1251)."]
+            ) from None
+    if "\x00" in content:
+        line = content[: content.index("\x00")].count("\n") + 1
+        raise InputError(
+            [f"Файл «{path.name}», строка {line}: двоичные данные или кодировка UTF-16 не поддерживаются; "
+             "сохраните CSV в кодировке UTF-8 или Windows-1251."]
+        )
     first = next((line for line in content.splitlines() if line.strip()), "")
     separator = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=separator)
@@ -161,6 +175,14 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], in
 
 
 def _read_workbook(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], int, str]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        # calamine allocates what a sheet declares: bombs and far cells are refused before it runs
+        try:
+            if path.suffix.lower() == ".xlsx":
+                detect_format(path)
+            check_xlsx_safety(path)
+        except ReadError as exc:
+            raise InputError([exc.message]) from None
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet_name = workbook.sheet_names[0]

@@ -187,7 +187,7 @@ class ObjectivityResult:
 def _num(expr: pl.Expr, decimals: int = 1, signed: bool = False) -> pl.Expr:
     """Number as Russian text: «12,5», «38», with ``signed`` «+26» / «−5»."""
     rounded = expr.round(decimals) + 0.0  # + 0.0 turns −0.0 into 0.0
-    text = rounded.abs().cast(pl.String).str.replace(r"\.0+$", "").str.replace(".", ",", literal=True)
+    text = rounded.abs().cast(pl.String).str.strip_suffix(".0").str.replace(".", ",", literal=True)
     sign = pl.when(rounded < 0).then(pl.lit("−")).otherwise(pl.lit("+" if signed else ""))
     return pl.concat_str([sign, text])
 
@@ -211,18 +211,19 @@ def _few(n: pl.Expr, minimum: int) -> pl.Expr:
     ).otherwise(pl.lit(""))
 
 
-def _finish(frame: pl.DataFrame, criterion: str) -> pl.DataFrame:
-    """Select and cast the criterion rows to `DETAIL_SCHEMA`, sorted for stable output."""
-    if frame.is_empty():
-        return empty_details()
-    out = frame.with_columns(criterion=pl.lit(criterion)).select(
-        [pl.col(name).cast(dtype) for name, dtype in DETAIL_SCHEMA.items()]
+def _finish(frame: pl.DataFrame | pl.LazyFrame, criterion: str) -> pl.LazyFrame:
+    """The criterion rows as a lazy plan cast to `DETAIL_SCHEMA` (unsorted: see `_sorted`)."""
+    return (
+        frame.lazy()
+        .with_columns(criterion=pl.lit(criterion))
+        .select([pl.col(name).cast(dtype) for name, dtype in DETAIL_SCHEMA.items()])
+        .with_columns(pl.col("flagged").fill_null(False))
     )
-    return out.with_columns(pl.col("flagged").fill_null(False)).sort(["org_code", "year", "scope"])
 
 
-def empty_details() -> pl.DataFrame:
-    return pl.DataFrame(schema=DETAIL_SCHEMA)
+def _sorted(rows: pl.LazyFrame) -> pl.DataFrame:
+    """One criterion's rows, collected and sorted for stable output."""
+    return rows.sort(["org_code", "year", "scope"]).collect()
 
 
 def _require(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -232,9 +233,9 @@ def _require(frame: pl.DataFrame, columns: tuple[str, ...], what: str) -> None:
         raise InputError([f"{what}: нет обязательных столбцов: {listed}."])
 
 
-def _prepare_vpr(vpr: pl.DataFrame) -> pl.DataFrame:
+def _prepare_vpr(vpr: pl.DataFrame) -> pl.LazyFrame:
     _require(vpr, VPR_COLUMNS, "Результаты ВПР")
-    return vpr.select(
+    return vpr.lazy().select(
         pl.col("org_code").cast(pl.String),
         pl.col("year").cast(pl.Int64),
         pl.col("subject").cast(pl.String),
@@ -291,7 +292,7 @@ def test_stats(
         b = pl.col(column)
         return ((primary >= b + low) & (primary < b + high)).sum().cast(pl.Int64)
 
-    lazy = _prepare_vpr(vpr).lazy().join(bounds.lazy(), on=on, how="left")
+    lazy = _prepare_vpr(vpr).join(bounds.lazy(), on=on, how="left")
     return (
         lazy.group_by(["org_code", "year", "subject", "grade"])
         .agg(
@@ -327,34 +328,47 @@ def journal_marks(vpr: pl.DataFrame, settings: ObjectivitySettings | None = None
     same year, subject and grade in percentage points (the municipal share includes the school).
     """
     s = settings or ObjectivitySettings()
-    return _journal_marks(test_stats(vpr, None, s), s)
+    return _sorted(_journal_marks(test_stats(vpr, None, s), s))
 
 
-def _journal_marks(stats: pl.DataFrame, s: ObjectivitySettings) -> pl.DataFrame:
+def _journal_marks(stats: pl.DataFrame, s: ObjectivitySettings) -> pl.LazyFrame:
     test = ["year", "subject", "grade"]
-    school = stats.filter(pl.col("n_journal") > 0).with_columns(n=pl.col("n_journal"))
-    muni = school.group_by(test).agg(
-        m_n=pl.col("n").sum(), m_lowered=pl.col("lowered").sum(), m_raised=pl.col("raised").sum()
+    school = stats.lazy().filter(pl.col("n_journal") > 0).with_columns(n=pl.col("n_journal"))
+    # everything that depends on the test alone (label, municipal shares and their texts) is
+    # computed once per test, not once per school
+    words = (("повысили", "raised", "выше"), ("понизили", "lowered", "ниже"))
+    key = pl.format("{}-{}", pl.col("subject"), pl.col("grade"))
+    muni = (
+        school.group_by(test)
+        .agg(m_n=pl.col("n").sum(), m_lowered=pl.col("lowered").sum(), m_raised=pl.col("raised").sum())
+        .with_columns(
+            m_pct_lowered=pl.col("m_lowered") * 100.0 / pl.col("m_n"),
+            m_pct_raised=pl.col("m_raised") * 100.0 / pl.col("m_n"),
+            label=_test_label(pl.col("subject"), pl.col("grade")),
+            **{f"scope_{count}": pl.format("{}, {}", key, pl.lit(word)) for word, count, _ in words},
+        )
+        .with_columns(**{f"m_text_{count}": _num(pl.col(f"m_pct_{count}")) for _, count, _ in words})
     )
     both = school.join(muni, on=test, how="left").with_columns(
         pct_lowered=pl.col("lowered") * 100.0 / pl.col("n"),
         pct_confirmed=pl.col("confirmed") * 100.0 / pl.col("n"),
         pct_raised=pl.col("raised") * 100.0 / pl.col("n"),
-        m_pct_lowered=pl.col("m_lowered") * 100.0 / pl.col("m_n"),
-        m_pct_raised=pl.col("m_raised") * 100.0 / pl.col("m_n"),
-        label=_test_label(pl.col("subject"), pl.col("grade")),
-        key=pl.format("{}-{}", pl.col("subject"), pl.col("grade")),
-    )
-    distribution = pl.format(
-        " Понизили {} %, подтвердили {} %, повысили {} %.",
-        _num(pl.col("pct_lowered")), _num(pl.col("pct_confirmed")), _num(pl.col("pct_raised")),
+    ).with_columns(
+        # the same for both rows of a school's test
+        tail=pl.concat_str(
+            [
+                pl.format(
+                    " Понизили {} %, подтвердили {} %, повысили {} %.",
+                    _num(pl.col("pct_lowered")), _num(pl.col("pct_confirmed")), _num(pl.col("pct_raised")),
+                ),
+                _few(pl.col("n"), s.min_participants),
+            ]
+        )
     )
     threshold = float(s.journal_threshold_pp)
     parts = []
-    for word, count, share, m_share, phrase in (
-        ("повысили", "raised", "pct_raised", "m_pct_raised", "выше"),
-        ("понизили", "lowered", "pct_lowered", "m_pct_lowered", "ниже"),
-    ):
+    for _, count, phrase in words:
+        share, m_share = f"pct_{count}", f"m_pct_{count}"
         diff = pl.col(share) - pl.col(m_share)
         p0 = pl.col(m_share) / 100.0
         z = (diff / 100.0) / (p0 * (1.0 - p0) / pl.col("n")).sqrt()
@@ -362,7 +376,7 @@ def _journal_marks(stats: pl.DataFrame, s: ObjectivitySettings) -> pl.DataFrame:
             both.select(
                 "org_code",
                 "year",
-                scope=pl.format("{}, {}", pl.col("key"), pl.lit(word)),
+                scope=pl.col(f"scope_{count}"),
                 participants=pl.col("n"),
                 value=diff,
                 threshold=pl.lit(threshold),
@@ -373,11 +387,10 @@ def _journal_marks(stats: pl.DataFrame, s: ObjectivitySettings) -> pl.DataFrame:
                             "{}: ВПР {} журнальной отметки у {} % участников ({} из {}) при {} % по "
                             "муниципалитету; разница {} п.п. (порог: +{} п.п.), z = {} (порог: {}).",
                             pl.col("label"), pl.lit(phrase), _num(pl.col(share)), pl.col(count), pl.col("n"),
-                            _num(pl.col(m_share)), _num(diff, signed=True), _num(pl.lit(threshold)),
+                            pl.col(f"m_text_{count}"), _num(diff, signed=True), _num(pl.lit(threshold)),
                             _num(z, 2), _num(pl.lit(float(s.min_z)), 2),
                         ),
-                        distribution,
-                        _few(pl.col("n"), s.min_participants),
+                        pl.col("tail"),
                     ]
                 ),
             )
@@ -400,33 +413,49 @@ def boundary_excess(
     boundaries are skipped. One row per school, test and boundary.
     """
     s = settings or ObjectivitySettings()
-    return _boundary_excess(test_stats(vpr, boundaries, s), s)
+    return _sorted(_boundary_excess(test_stats(vpr, boundaries, s), s))
 
 
-def _boundary_excess(stats: pl.DataFrame, s: ObjectivitySettings) -> pl.DataFrame:
+def _boundary_excess(stats: pl.DataFrame, s: ObjectivitySettings) -> pl.LazyFrame:
     w = s.boundary_window
     test = ["year", "subject", "grade"]
-    present = stats.filter(pl.col("b3").is_not_null() & (pl.col("n_primary") > 0))
+    present = stats.lazy().filter(pl.col("b3").is_not_null() & (pl.col("n_primary") > 0))
     parts = []
     for mark in (3, 4):
         school = present.select(
             "org_code", *test, n=pl.col("n_primary"), boundary=pl.col(f"b{mark}"),
             above=pl.col(f"above{mark}"), below=pl.col(f"below{mark}"),
         )
-        muni = school.group_by(test).agg(m_above=pl.col("above").sum(), m_below=pl.col("below").sum())
-        ratio = (pl.col("above") + 0.5) / (pl.col("below") + 0.5)
+        # the boundary is the test's: texts that depend on the test alone are made once per test
+        bnd = pl.col("boundary")
         m_ratio = (pl.col("m_above") + 0.5) / (pl.col("m_below") + 0.5)
+        muni = (
+            school.group_by(test)
+            .agg(m_above=pl.col("above").sum(), m_below=pl.col("below").sum(), boundary=bnd.first())
+            .with_columns(m_ratio=m_ratio)
+            .with_columns(
+                scope=pl.format("{}-{}, отметка {}", pl.col("subject"), pl.col("grade"), pl.lit(mark)),
+                head=pl.format(
+                    "{}, граница отметки «{}» ({} баллов): ", _test_label(pl.col("subject"), pl.col("grade")),
+                    pl.lit(mark), bnd,
+                ),
+                above_range=pl.format("{}–{}", bnd, bnd + w - 1),
+                below_range=pl.format("{}–{}", bnd - w, bnd - 1),
+                m_text=_num(pl.col("m_ratio"), 2),
+            )
+            .drop("boundary")
+        )
+        ratio = (pl.col("above") + 0.5) / (pl.col("below") + 0.5)
         near = pl.col("above") + pl.col("below")
         p0 = pl.col("m_above") / (pl.col("m_above") + pl.col("m_below"))
         z = (pl.col("above") - near * p0) / (near * p0 * (1.0 - p0)).sqrt()
-        frame = school.join(muni, on=test, how="left").with_columns(ratio=ratio, m_ratio=m_ratio, z=z)
+        frame = school.join(muni, on=test, how="left").with_columns(ratio=ratio, z=z)
         value = pl.col("ratio") / pl.col("m_ratio")
-        bnd = pl.col("boundary")
         parts.append(
             frame.select(
                 "org_code",
                 "year",
-                scope=pl.format("{}-{}, отметка {}", pl.col("subject"), pl.col("grade"), pl.lit(mark)),
+                "scope",
                 participants=pl.col("n"),
                 value=value,
                 threshold=pl.lit(float(s.boundary_ratio)),
@@ -436,13 +465,12 @@ def _boundary_excess(stats: pl.DataFrame, s: ObjectivitySettings) -> pl.DataFram
                 & (near >= s.boundary_min_near),
                 evidence=pl.concat_str(
                     [
+                        pl.col("head"),
                         pl.format(
-                            "{}, граница отметки «{}» ({} баллов): {} участников с баллами {}–{} и {} с баллами "
-                            "{}–{} (отношение {}) при отношении {} по муниципалитету; превышение в {} раза "
-                            "(порог: {}), z = {} (порог: {}).",
-                            _test_label(pl.col("subject"), pl.col("grade")), pl.lit(mark), bnd,
-                            pl.col("above"), bnd, bnd + w - 1, pl.col("below"), bnd - w, bnd - 1,
-                            _num(pl.col("ratio"), 2), _num(pl.col("m_ratio"), 2), _num(value, 2),
+                            "{} участников с баллами {} и {} с баллами {} (отношение {}) при отношении {} по "
+                            "муниципалитету; превышение в {} раза (порог: {}), z = {} (порог: {}).",
+                            pl.col("above"), pl.col("above_range"), pl.col("below"), pl.col("below_range"),
+                            _num(pl.col("ratio"), 2), pl.col("m_text"), _num(value, 2),
                             _num(pl.lit(float(s.boundary_ratio)), 2), _num(pl.col("z"), 2),
                             _num(pl.lit(float(s.min_z)), 2),
                         ),
@@ -479,13 +507,13 @@ def vpr_vs_gia(vpr: pl.DataFrame, gia: pl.DataFrame, settings: ObjectivitySettin
     in the ВПР year.
     """
     s = settings or ObjectivitySettings()
-    return _vpr_vs_gia(test_stats(vpr, None, s), gia, s)
+    return _sorted(_vpr_vs_gia(test_stats(vpr, None, s), gia, s))
 
 
-def _vpr_vs_gia(stats: pl.DataFrame, gia: pl.DataFrame, s: ObjectivitySettings) -> pl.DataFrame:
+def _vpr_vs_gia(stats: pl.DataFrame, gia: pl.DataFrame, s: ObjectivitySettings) -> pl.LazyFrame:
     _require(gia, GIA_COLUMNS, "Результаты ГИА")
     aliases = dict(s.gia_subject_aliases)
-    g = gia.select(
+    g = gia.lazy().select(
         pl.col("org_code").cast(pl.String),
         pl.col("year").cast(pl.Int64),
         pl.col("exam").cast(pl.String).replace_strict(_EXAMS, default=None, return_dtype=pl.String),
@@ -505,7 +533,7 @@ def _vpr_vs_gia(stats: pl.DataFrame, gia: pl.DataFrame, s: ObjectivitySettings) 
         g_good=pl.col("good").mean() * 100.0,
         g_fail=pl.col("fail").mean() * 100.0,
     )
-    vpr_school = stats.filter(pl.col("subject").is_in(list(s.gia_subjects)) & (pl.col("n") > 0)).select(
+    vpr_school = stats.lazy().filter(pl.col("subject").is_in(list(s.gia_subjects)) & (pl.col("n") > 0)).select(
         "org_code", "year", "subject", "grade", v_n=pl.col("n"), v_good=pl.col("good") * 100.0 / pl.col("n")
     )
     pairs = pl.DataFrame(
@@ -513,7 +541,7 @@ def _vpr_vs_gia(stats: pl.DataFrame, gia: pl.DataFrame, s: ObjectivitySettings) 
         schema={"grade": pl.Int64, "exam": pl.String, "offset": pl.Int64},
     )
     matched = (
-        vpr_school.join(pairs, on="grade", how="inner")
+        vpr_school.join(pairs.lazy(), on="grade", how="inner")
         .with_columns(gia_year=pl.col("year") + pl.col("offset"))
         .join(gia_school.rename({"year": "gia_year"}), on=["org_code", "gia_year", "exam", "subject"], how="inner")
     )
@@ -580,11 +608,11 @@ def cohort_jumps(vpr: pl.DataFrame, settings: ObjectivitySettings | None = None)
     is recorded in the later year y + 1. Schools without the later year (or new schools) get no row.
     """
     s = settings or ObjectivitySettings()
-    return _cohort_jumps(test_stats(vpr, None, s), s)
+    return _sorted(_cohort_jumps(test_stats(vpr, None, s), s))
 
 
-def _cohort_jumps(stats: pl.DataFrame, s: ObjectivitySettings) -> pl.DataFrame:
-    per = stats.filter(pl.col("n") > 0).select(
+def _cohort_jumps(stats: pl.DataFrame, s: ObjectivitySettings) -> pl.LazyFrame:
+    per = stats.lazy().filter(pl.col("n") > 0).select(
         "org_code", "year", "subject", "grade", "n", "mean_mark", fail=pl.col("fail") * 100.0 / pl.col("n")
     )
     later = per.select(
@@ -678,22 +706,38 @@ def olympiad_low_scores(olympiad: pl.DataFrame, settings: ObjectivitySettings | 
     at least `olympiad_min_count` matched results.
     """
     s = settings or ObjectivitySettings()
+    return _sorted(_olympiad_low_scores(olympiad, s))
+
+
+def _spellings(column: pl.Series, accepted: tuple[str, ...]) -> list[str]:
+    """The distinct texts of `column` that mean one of `accepted` once trimmed and in lower case.
+
+    Stage and status repeat a handful of texts over every result: normalising the distinct texts
+    and filtering by them is much cheaper than normalising every row.
+    """
+    distinct = column.cast(pl.String).unique().drop_nulls()
+    return distinct.filter(distinct.str.strip_chars().str.to_lowercase().is_in(accepted)).to_list()
+
+
+def _olympiad_low_scores(olympiad: pl.DataFrame, s: ObjectivitySettings) -> pl.LazyFrame:
     _require(olympiad, OLYMPIAD_COLUMNS, "Результаты ВсОШ")
-    data = olympiad.select(
+    stage, status = olympiad.get_column("stage"), olympiad.get_column("status")
+    data = olympiad.lazy().select(
         pl.col("year").cast(pl.Int64),
         pl.col("participant").cast(pl.String),
         pl.col("org_code").cast(pl.String),
         pl.col("subject").cast(pl.String),
-        stage=pl.col("stage").cast(pl.String).str.strip_chars().str.to_lowercase(),
-        status=pl.col("status").cast(pl.String).str.strip_chars().str.to_lowercase(),
+        pl.col("stage").cast(pl.String),
+        pl.col("status").cast(pl.String),
         score=pl.col("score").cast(pl.Float64),
         max_score=pl.col("max_score").cast(pl.Float64),
     )
-    awarded = data.filter(pl.col("stage").is_in(_SCHOOL_STAGE) & pl.col("status").is_in(_AWARDED)).select(
-        "year", "participant", "subject", "org_code"
-    ).unique()
+    awarded = data.filter(
+        pl.col("stage").is_in(_spellings(stage, _SCHOOL_STAGE)) & pl.col("status").is_in(_spellings(status, _AWARDED))
+    ).select("year", "participant", "subject", "org_code").unique()
     municipal = data.filter(
-        pl.col("stage").is_in(_MUNICIPAL_STAGE) & pl.col("score").is_not_null() & (pl.col("max_score") > 0)
+        pl.col("stage").is_in(_spellings(stage, _MUNICIPAL_STAGE)) & pl.col("score").is_not_null()
+        & (pl.col("max_score") > 0)
     ).select("year", "participant", "subject", "score", "max_score")
     matched = awarded.join(municipal, on=["year", "participant", "subject"], how="inner").with_columns(
         low=pl.col("score") < pl.col("max_score") * s.olympiad_low_share_of_max
@@ -742,24 +786,54 @@ def summarise(details: pl.DataFrame, settings: ObjectivitySettings | None = None
     s = settings or ObjectivitySettings()
     if details.is_empty():
         return pl.DataFrame(schema=SUMMARY_SCHEMA)
+    return _summarise(_report_order(details).lazy(), s).collect()
+
+
+def _report_order(details: pl.DataFrame) -> pl.DataFrame:
+    """Rows by school, year, criterion (in the order of `CRITERIA`) and scope.
+
+    Sorted by one integer key made of each row's position among the sorted distinct values of the
+    four columns (nulls first, as a sort by the columns puts them): the same order as sorting by
+    the columns, several times cheaper on half a million rows with text keys.
+    """
     order = {code: i for i, code in enumerate(CRITERIA)}
-    rows = details.with_columns(
-        _order=pl.col("criterion").replace_strict(order, default=len(order), return_dtype=pl.Int64),
-        _name=pl.col("criterion").replace_strict(CRITERIA, default=pl.col("criterion"), return_dtype=pl.String),
-    ).sort(["org_code", "year", "_order", "scope"])
-    flagged_rows = rows.filter(pl.col("flagged"))
-    checked = rows.group_by(["org_code", "year"]).agg(criteria_checked=pl.col("criterion").n_unique().cast(pl.Int64))
-    hits = flagged_rows.group_by(["org_code", "year"], maintain_order=True).agg(
-        criteria_flagged=pl.col("criterion").n_unique().cast(pl.Int64),
-        criteria=pl.col("_name").unique(maintain_order=True).str.join("; "),
-        evidence=pl.col("evidence").str.join("\n"),
+    frame = details.with_columns(
+        _order=pl.col("criterion").replace_strict(order, default=len(order), return_dtype=pl.Int64)
     )
-    summary = checked.join(hits, on=["org_code", "year"], how="left").with_columns(
+    columns = ["org_code", "year", "_order", "scope"]
+    key, span = pl.lit(0, dtype=pl.UInt64), 1
+    for column in columns:
+        distinct = frame.get_column(column).drop_nulls().unique().sort()
+        size = distinct.len() + 1
+        span *= size
+        position = pl.col(column).replace_strict(
+            distinct, pl.int_range(1, size, dtype=pl.UInt64, eager=True), default=0, return_dtype=pl.UInt64
+        ).fill_null(0)
+        key = key * size + position
+    by = key if span < 2**63 else columns
+    return frame.sort(by).drop("_order")
+
+
+def _summarise(rows: pl.LazyFrame, s: ObjectivitySettings) -> pl.LazyFrame:
+    """The summary of `rows` already in report order (see `_report_order`)."""
+    keys = ["org_code", "year"]
+    checked = rows.group_by(keys).agg(criteria_checked=pl.col("criterion").n_unique().cast(pl.Int64))
+    hits = (
+        rows.filter(pl.col("flagged"))
+        .with_columns(_name=pl.col("criterion").replace_strict(CRITERIA, default=pl.col("criterion"), return_dtype=pl.String))
+        .group_by(keys, maintain_order=True)
+        .agg(
+            criteria_flagged=pl.col("criterion").n_unique().cast(pl.Int64),
+            criteria=pl.col("_name").unique(maintain_order=True).str.join("; "),
+            evidence=pl.col("evidence").str.join("\n"),
+        )
+    )
+    summary = checked.join(hits, on=keys, how="left").with_columns(
         pl.col("criteria_flagged").fill_null(0),
         pl.col("criteria").fill_null(""),
         pl.col("evidence").fill_null(""),
     ).with_columns(flagged=pl.col("criteria_flagged") >= s.min_criteria)
-    return summary.select([pl.col(n).cast(t) for n, t in SUMMARY_SCHEMA.items()]).sort(["org_code", "year"])
+    return summary.select([pl.col(n).cast(t) for n, t in SUMMARY_SCHEMA.items()]).sort(keys)
 
 
 def run_objectivity(
@@ -769,19 +843,18 @@ def run_objectivity(
     settings: ObjectivitySettings | None = None,
     boundaries: pl.DataFrame | None = None,
 ) -> ObjectivityResult:
-    """Every criterion whose input is given, then the school-year summary, with the settings used."""
+    """Every criterion whose input is given, then the school-year summary, with the settings used.
+
+    The participant counts are computed once (`test_stats`); the criteria are one lazy plan,
+    collected together (Polars runs them in parallel) and sorted once.
+    """
     s = settings or ObjectivitySettings()
     stats = test_stats(vpr, boundaries, s)
     parts = [_journal_marks(stats, s), _boundary_excess(stats, s), _cohort_jumps(stats, s)]
     if gia is not None:
         parts.append(_vpr_vs_gia(stats, gia, s))
     if olympiad is not None:
-        parts.append(olympiad_low_scores(olympiad, s))
-    details = pl.concat(parts, how="vertical")
-    order = {code: i for i, code in enumerate(CRITERIA)}
-    details = (
-        details.with_columns(_order=pl.col("criterion").replace_strict(order, return_dtype=pl.Int64))
-        .sort(["org_code", "year", "_order", "scope"])
-        .drop("_order")
-    )
-    return ObjectivityResult(details=details, summary=summarise(details, s), settings=s.to_dict())
+        parts.append(_olympiad_low_scores(olympiad, s))
+    details = _report_order(pl.concat(parts, how="vertical").collect())
+    summary = _summarise(details.lazy(), s).collect() if details.height else pl.DataFrame(schema=SUMMARY_SCHEMA)
+    return ObjectivityResult(details=details, summary=summary, settings=s.to_dict())

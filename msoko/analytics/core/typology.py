@@ -53,6 +53,10 @@ GROUP_MEDIUM = "средний"
 GROUP_INSUFFICIENT = "недостаточный"
 #: How a value is compared with its norm: the indicator meets the norm when …
 COMPARISONS = {"at_most": "≤", "at_least": "≥", "equals": "="}
+#: Values and norms are compared at the precision the reasons show them with (two decimals): a
+#: floating-point remainder (a school's 12.500000000000002 % against the municipal 12.5 %) never
+#: decides a score, and a reason never reads «12,5 при нормативе ≤ 12,5».
+DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,8 @@ def classify(
     """Score, average and group the condition indicators of each school and assign the types.
 
     `conditions`: long frame ``org_code, indicator, value, norm`` (a null value = no data: the
-    indicator is left out of the area index). `objectivity`: optional ``org_code, finding`` — one
+    indicator is left out of the area index); values and norms are compared rounded to `DECIMALS`
+    places. `objectivity`: optional ``org_code, finding`` — one
     row per sign of biased results found for the school.
     """
     settings = settings or TypologySettings()
@@ -197,6 +202,11 @@ def classify(
         .then(value >= norm)
         .otherwise(value == norm)
         .cast(pl.Int64)
+    ).with_columns(
+        failed_text=pl.format(
+            "{}: {} при нормативе {} {}", pl.col("title"), _number_expr(value),
+            meets.replace_strict(COMPARISONS, return_dtype=pl.String), _number_expr(norm),
+        )
     )
     areas = (
         scored.filter(pl.col("score").is_not_null())
@@ -205,7 +215,7 @@ def classify(
         .agg(
             index=pl.col("score").mean(),
             scored=pl.len().cast(pl.Int64),
-            failed=pl.struct("title", "value", "norm", "meets").filter(pl.col("score") == 0),
+            failed=pl.col("failed_text").filter(pl.col("score") == 0),
         )
         .with_columns(
             area_title=pl.col("area").replace_strict(AREA_TITLES),
@@ -222,9 +232,6 @@ def classify(
         objectivity=pl.col("objectivity").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     )
     schools = schools.with_columns(objectivity_doubts=pl.col("objectivity").list.len() > 0)
-    areas = areas.with_columns(
-        failed=pl.col("failed").map_elements(_failed_texts, return_dtype=pl.List(pl.String))
-    )
     types, reasons = _types_and_reasons(areas, schools)
     schools = schools.with_columns(
         types=pl.Series([types[c] for c in schools["org_code"]], dtype=pl.List(pl.String)),
@@ -266,7 +273,9 @@ def _checked(conditions: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in ("org_code", "indicator", "value", "norm") if c not in conditions.columns]
     if missing:
         raise InputError([f"В таблице условий нет столбцов: {', '.join(missing)}."])
-    frame = conditions.with_row_index("_row", offset=1).with_columns(pl.col("value", "norm").cast(pl.Float64))
+    frame = conditions.with_row_index("_row", offset=1).with_columns(
+        pl.col("value", "norm").cast(pl.Float64).round(DECIMALS)
+    )
     problems = [
         f"Строка {r} таблицы условий, столбец «indicator»: показатель «{code}» не входит в перечень "
         "показателей условий."
@@ -302,12 +311,10 @@ def _number(x: float | None) -> str:
     return (text if text != "-0" else "0").replace(".", ",")
 
 
-def _failed_texts(failed: pl.Series) -> list[str]:
-    """Russian description of each indicator that missed its norm."""
-    return [
-        f"{item['title']}: {_number(item['value'])} при нормативе {COMPARISONS[item['meets']]} {_number(item['norm'])}"
-        for item in failed.to_list()
-    ]
+def _number_expr(x: pl.Expr) -> pl.Expr:
+    """`_number` as an expression: «12,5», «3», «—» for no value."""
+    text = x.round(DECIMALS).cast(pl.String).str.strip_suffix(".0").str.replace(".", ",", literal=True)
+    return pl.when(text == "-0").then(pl.lit("0")).otherwise(text).fill_null("—")
 
 
 def _types_and_reasons(

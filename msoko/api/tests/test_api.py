@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT
 
-from msoko.collection.models import DataValue, ImportBatch
+from msoko.collection.models import DataValue
 from msoko.core.models import AuditEntry
 from msoko.cycle.models import Decision, Measure, Recommendation
 
@@ -95,12 +95,13 @@ def test_import_start_status_and_report(values, tokens, api_post, api_get):
     assert "NOPE" in " ".join(e.get("text", "") or e.get("message", "") for e in report["errors"])
 
 
-def test_import_of_another_municipalitys_organisation_changes_nothing(values, tokens, api_post):
-    before = ImportBatch.objects.count()
+def test_import_of_another_municipalitys_organisation_changes_nothing(values, tokens, api_post, api_get):
     response = _upload(api_post, tokens["other_department"], CSV_HEADER + "2024/25;OO-A;vpr_n;99\n", kind="values")
-    assert response.status_code == 400 and "OO-A" in response.json()["detail"]
-    assert ImportBatch.objects.count() == before
+    assert response.status_code == 201 and response.json()["status"] == "failed"
+    report = api_get(tokens["other_department"], f"imports/{response.json()['id']}/report/").json()
+    assert "организация «OO-A» не входит в те, чьи данные вы можете загружать" in report["errors"][0]["message"]
     assert DataValue.objects.get(organisation__code="OO-A", data_element__code="vpr_n").value == 40.0
+    assert api_get(tokens["department"], f"imports/{response.json()['id']}/").status_code == 404
 
 
 def test_unknown_kind_and_replacement_needing_confirmation(values, tokens, api_post):

@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from msoko.collection.tests.campaign_data import staffing_campaign
 from msoko.core.testing import PERSONAS
 
 EXAMPLES = int(os.environ.get("MSOKO_FUZZ_EXAMPLES", "8"))
@@ -31,6 +32,9 @@ STAFF = {"department", "coordinator", "executor", "operator", "methodist", "regi
 MANAGERS = {"department", "region", "other_department"}
 VALUE_WRITERS = {"department", "methodist", "region", "other_department"}
 STAFF_ONLY_PREFIXES = ("/api/v1/analysis/", "/api/v1/measures/", "/api/v1/decisions/")
+# who may fill campaign forms at all (their own self-report, or staff an expert audit)
+FORM_FILLERS = {"school_a", "school_b", "preschool", *STAFF}
+CYCLE_CREATORS = {"department", "region", "other_department", "coordinator", "executor"}
 # organisations each persona may see (by code)
 TSK = {"OO-A", "OO-B", "DOO-1"}
 VISIBLE = {
@@ -55,7 +59,7 @@ def keep_test_connection():
 
 
 def _organisation_codes(body) -> set[str]:
-    if isinstance(body, dict) and "full_name" in body:
+    if isinstance(body, dict) and ("full_name" in body or "organisation" in body):
         body = [body]
     items = body.get("items", body.get("dataValues", [])) if isinstance(body, dict) else body
     found = set()
@@ -85,6 +89,17 @@ def role_check(persona: str):
         assert not (method == "POST" and full.rstrip("/") == "/api/v1/analysis/runs" and persona not in MANAGERS), (
             f"{persona}: запуск расчёта без права"
         )
+        assert not (method == "POST" and full.rstrip("/") in {"/api/v1/measures", "/api/v1/decisions",
+                                                              "/api/v1/recommendations"}
+                    and persona not in CYCLE_CREATORS), f"{persona}: создание без права ({full})"
+        assert not (method == "POST" and full.startswith("/api/v1/forms/")
+                    and full.rstrip("/").endswith(("accept", "return", "reopen")) and persona not in MANAGERS), (
+            f"{persona}: проверка формы без права ({full})"
+        )
+        assert not (method == "POST" and full.startswith("/api/v1/forms/")
+                    and full.rstrip("/").endswith(("save", "submit")) and persona not in FORM_FILLERS), (
+            f"{persona}: заполнение формы без права ({full})"
+        )
         if method == "GET" and "json" in response.headers.get("content-type", [""])[0]:
             leaked = _organisation_codes(response.json()) - VISIBLE[persona]
             assert not leaked, f"{persona}: {full} показывает чужие организации {sorted(leaked)}"
@@ -94,14 +109,15 @@ def role_check(persona: str):
 
 
 @pytest.mark.parametrize("persona", ROLES)
-def test_every_operation_conforms_for_role(persona, values, tokens, settings):
+def test_every_operation_conforms_for_role(persona, values, tokens, settings, world):
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    staffing_campaign(world)  # an open campaign with forms of OO-A and OO-B
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
     headers = {"Authorization": f"Bearer {tokens[persona]}"}
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
               role_check(persona)]
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 20
+    assert len(operations) >= 35
 
     for operation in operations:
         @hypothesis.given(case=operation.as_strategy())

@@ -7,7 +7,7 @@ list of `Problem`s, then derives data element values from the typed rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -181,10 +181,11 @@ class Located:
 
 def number_expr(key: str) -> pl.Expr:
     """A string column parsed as a float: decimal comma, spaces and non-breaking spaces allowed."""
-    return (
-        pl.col(key).str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".", literal=True)
-        .cast(pl.Float64, strict=False)
-    )
+    return _number(pl.col(key))
+
+
+def _number(text: pl.Expr) -> pl.Expr:
+    return text.str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
 
 
 def parse_numbers(
@@ -199,37 +200,48 @@ def parse_numbers(
 ) -> pl.DataFrame:
     """Parse numeric columns in place; text, fractions (if integer) and out-of-range are errors.
 
-    Values listed in `blanks` (e.g. «X» for a task not attempted) are read as 0.
+    Values listed in `blanks` (e.g. «X» for a task not attempted) are read as 0. All the checks of
+    all the columns run as one pass that only says which of them found anything; the offending
+    rows are then listed for those (usually none).
     """
-    blank_words = {b.casefold() for b in blanks}
-    out = []
-    for key in keys:
-        if key not in frame.columns:
-            continue
+    keys = [key for key in keys if key in frame.columns]
+    if not keys:
+        return frame
+    blank_words = sorted({b.casefold() for b in blanks})
+
+    def parsed(key: str) -> pl.Expr:
         source = pl.col(key)
         if blank_words:
-            source = pl.when(source.str.to_lowercase().is_in(list(blank_words))).then(pl.lit("0")).otherwise(source)
-        parsed = frame.select(pl.col(ROW), pl.col(key).alias("__raw"), source.alias(key)).with_columns(
-            number_expr(key).alias("__num")
-        )
-        bad_text = parsed.filter(pl.col("__raw").is_not_null() & pl.col("__num").is_null())
-        located.add_rows(bad_text, key, lambda r: f"«{r['__raw']}» — не число.")
+            source = pl.when(source.str.to_lowercase().is_in(blank_words)).then(pl.lit("0")).otherwise(source)
+        return _number(source)
+
+    span = f"{_fmt(low)}–{_fmt(high)}" if low is not None and high is not None else (
+        f"не меньше {_fmt(low)}" if low is not None else f"не больше {_fmt(high)}"
+    )
+    numbers = frame.with_columns([parsed(key).alias(f"__num_{key}") for key in keys])
+    checks: list[tuple[str, pl.Expr, Callable[[dict], str]]] = []
+    for key in keys:
+        raw, num = pl.col(key), pl.col(f"__num_{key}")
+        checks.append((key, raw.is_not_null() & num.is_null(), lambda r: f"«{r['__raw']}» — не число."))
         if integer:
-            fractional = parsed.filter(pl.col("__num").is_not_null() & (pl.col("__num") != pl.col("__num").round(0)))
-            located.add_rows(fractional, key, lambda r: f"«{r['__raw']}» — ожидается целое число.")
+            checks.append((key, num.is_not_null() & (num != num.round(0)),
+                           lambda r: f"«{r['__raw']}» — ожидается целое число."))
         if low is not None or high is not None:
-            condition = pl.lit(False)
+            outside = pl.lit(False)
             if low is not None:
-                condition = condition | (pl.col("__num") < low)
+                outside = outside | (num < low)
             if high is not None:
-                condition = condition | (pl.col("__num") > high)
-            bad_range = parsed.filter(pl.col("__num").is_not_null() & condition)
-            span = f"{_fmt(low)}–{_fmt(high)}" if low is not None and high is not None else (
-                f"не меньше {_fmt(low)}" if low is not None else f"не больше {_fmt(high)}"
-            )
-            located.add_rows(bad_range, key, lambda r, span=span: f"значение {r['__raw']} вне допустимого диапазона ({span}).")
-        out.append(parsed.get_column("__num").alias(key))
-    return frame.with_columns(out) if out else frame
+                outside = outside | (num > high)
+            checks.append((key, num.is_not_null() & outside,
+                           lambda r: f"значение {r['__raw']} вне допустимого диапазона ({span})."))
+    found = numbers.select([condition.any().alias(str(i)) for i, (_, condition, _) in enumerate(checks)])
+    for i, (key, condition, message) in enumerate(checks):
+        if found.item(0, i):
+            bad = numbers.filter(condition).select(pl.col(ROW), pl.col(key).alias("__raw"))
+            located.add_rows(bad, key, message)
+    return numbers.with_columns([pl.col(f"__num_{key}").alias(key) for key in keys]).drop(
+        [f"__num_{key}" for key in keys]
+    )
 
 
 def _fmt(value: float | None) -> str:
@@ -347,16 +359,24 @@ def empty_derived() -> pl.DataFrame:
 
 
 def count_elements(
-    frame: pl.DataFrame, group: list[str], counts: dict[str, pl.Expr], *, category: pl.Expr
+    frame: pl.DataFrame | pl.LazyFrame, group: list[str], counts: dict[str, pl.Expr], *, category: pl.Expr
 ) -> pl.DataFrame:
-    """Long frame of sums per group of named expressions (booleans count; zeros included)."""
-    if frame.height == 0:
-        return empty_derived()
-    aggregated = frame.group_by(group).agg(
-        [cond.cast(pl.Float64).fill_null(0).sum().alias(name) for name, cond in counts.items()]
-    ).with_columns(category.alias("category"))
-    long = aggregated.unpivot(index=[*group, "category"], on=list(counts), variable_name="element", value_name="value")
-    return long.select(
-        pl.col("org_code"), pl.col("year").cast(pl.Int64), pl.col("element"), pl.col("category"),
-        pl.col("value").cast(pl.Float64), pl.lit(None, dtype=pl.Int64).alias("source_row"),
+    """Long frame of sums per group of named expressions (booleans count; zeros included).
+
+    Runs lazily (pass a LazyFrame to fuse a filter into the same plan) so Polars computes all the
+    conditional sums in one pass. Sums skip nulls (a null condition counts as false) and are cast
+    to Float64 after the aggregation, which is cheaper than casting every row first.
+    """
+    long = (
+        frame.lazy()
+        .group_by(group)
+        .agg([cond.sum().cast(pl.Float64).alias(name) for name, cond in counts.items()])
+        .with_columns(category.alias("category"))
+        .unpivot(index=[*group, "category"], on=list(counts), variable_name="element", value_name="value")
+        .select(
+            pl.col("org_code"), pl.col("year").cast(pl.Int64), pl.col("element"), pl.col("category"),
+            pl.col("value").cast(pl.Float64), pl.lit(None, dtype=pl.Int64).alias("source_row"),
+        )
+        .collect()
     )
+    return long if long.height else empty_derived()

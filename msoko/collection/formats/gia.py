@@ -82,21 +82,21 @@ class GiaFormat(Format):
         primary, test, mark, minimum = pl.col("primary"), pl.col("test"), pl.col("mark"), pl.col("min")
         exists = pl.col("participant").is_not_null()
         parts = []
-        oge = frame.filter(pl.col("exam") == "oge")
+        oge = frame.lazy().filter(pl.col("exam") == "oge")
         parts.append(count_elements(oge, group, {
             "oge_participants": exists,
             "oge_below_min": pl.when(minimum.is_not_null() & primary.is_not_null()).then(primary < minimum).otherwise(mark == 2),
             "oge_mark4": mark == 4,
             "oge_mark5": mark == 5,
         }, category=category))
-        ege = frame.filter(pl.col("exam") == "ege")
+        ege = frame.lazy().filter(pl.col("exam") == "ege")
         parts.append(count_elements(ege, group, {
             "ege_participants": exists,
             "ege_below_min": pl.when(minimum.is_not_null() & test.is_not_null()).then(test < minimum).otherwise(mark == 2),
             "ege_high_score": test.is_not_null() & (test >= pl.col("high").fill_null(DEFAULT_EGE_HIGH)),
             "ege_score_sum": test.fill_null(0),
         }, category=category))
-        gve = frame.filter(pl.col("exam") == "gve")
+        gve = frame.lazy().filter(pl.col("exam") == "gve")
         parts.append(count_elements(gve, group, {
             "gve_participants": exists,
             "gve_mark2": mark == 2,

@@ -81,7 +81,7 @@ class OlympiadFormat(Format):
     def derive(self, frame: pl.DataFrame) -> pl.DataFrame:
         parts = []
         for stage, (participants, winners) in STAGE_ELEMENTS.items():
-            rows = frame.filter(pl.col("stage") == stage)
+            rows = frame.lazy().filter(pl.col("stage") == stage)
             counts = {participants: pl.col("participant").is_not_null()}
             if winners:
                 counts[winners] = pl.col("status").is_in(["winner", "prize"])
@@ -97,5 +97,5 @@ class OlympiadFormat(Format):
                 parts.append(totals.select(
                     pl.col("org_code"), pl.col("year").cast(pl.Int64), pl.col("element"), pl.lit("").alias("category"),
                     pl.col("value"), pl.lit(None, dtype=pl.Int64).alias("source_row"),
-                ))
+                ).collect())
         return pl.concat(parts) if parts else empty_derived()

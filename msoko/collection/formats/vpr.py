@@ -197,16 +197,18 @@ class VprFormat(Format):
             "vpr_confirmed": journal.is_not_null() & (mark == journal),
             "vpr_raised": journal.is_not_null() & (mark > journal),
         }
-        counts = {k: v.fill_null(False) for k, v in counts.items()}
         group = ["org_code", "year", "subject_code", "grade"]
         category = pl.concat_str([pl.col("subject_code"), pl.lit("-"), pl.col("grade").cast(pl.String)])
         all_grades = count_elements(frame, group, counts, category=category)
-        # НОО: the same counts restricted to the 4th grade (catalog elements vpr_noo_*)
-        noo_counts = {
-            "vpr_noo_participants": counts["vpr_participants"],
-            "vpr_noo_mark2": counts["vpr_mark2"],
-            "vpr_noo_mark4": counts["vpr_mark4"],
-            "vpr_noo_mark5": counts["vpr_mark5"],
+        # НОО: the same counts restricted to the 4th grade (catalog elements vpr_noo_*). The grade is
+        # part of the group, so they are the 4th-grade rows of `all_grades` under the НОО names.
+        noo_names = {
+            "vpr_participants": "vpr_noo_participants",
+            "vpr_mark2": "vpr_noo_mark2",
+            "vpr_mark4": "vpr_noo_mark4",
+            "vpr_mark5": "vpr_noo_mark5",
         }
-        noo = count_elements(frame.filter(pl.col("grade") == 4), group, noo_counts, category=category)
+        noo = all_grades.filter(
+            pl.col("category").str.ends_with("-4") & pl.col("element").is_in(list(noo_names))
+        ).with_columns(pl.col("element").replace_strict(noo_names, return_dtype=pl.String))
         return pl.concat([all_grades, noo]) if noo.height else all_grades

@@ -8,10 +8,13 @@ cells is refused before calamine allocates anything for it.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from msoko.collection.readers.errors import ReadError
 
@@ -32,6 +35,24 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
 
 _STATE = re.compile(rb"state=\"(hidden|veryHidden)\"")
+# Where calamine places cells: a cell's own reference r="AB7" (or, without one, its row's r="7").
+# The patterns start with a literal, so a sheet is scanned at memory speed. Cells in columns A–Z
+# are looked at only when their row has 7 digits: they cannot make the rectangle too big unless the
+# sheet is also wider than MAX_CELLS / MAX_ROWS columns, and then a second pass finds their rows.
+_ROW_REF = re.compile(rb' r="(\d+)"')
+_WIDE_CELL_COLUMN = re.compile(rb' r="([A-Z]{2,})\d')
+_WIDE_CELL_ROW = re.compile(rb' r="[A-Z]{2,}(\d+)"')
+_FAR_CELL_REF = re.compile(rb' r="[A-Z](\d{7,})"')
+_NARROW_CELL_REF = re.compile(rb' r="[A-Z](\d+)"')
+# Cells and rows without a reference are placed by counting; spotted cheaply, measured in a second pass.
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+_UNREFERENCED_CELL = re.compile(rb'<c(?! r=")[\s>/]')
+_UNREFERENCED_ROW = re.compile(rb'<row(?! r=")[\s>/]')
+_UNIQUE_COUNT = re.compile(rb"uniqueCount=\"(\d+)\"")
+
+ZIP_STORED, ZIP_DEFLATED = 0, 8
+INFLATE_CHUNK = 4 * 1024 * 1024
 
 
 def column_index(letters: str) -> int:
@@ -113,6 +134,11 @@ def _check_directory(archive: zipfile.ZipFile, name: str) -> None:
     for info in members:
         if info.flag_bits & 0x1:
             raise ReadError(f"Файл «{name}» зашифрован; снимите пароль и сохраните книгу заново.")
+        if info.compress_type not in (ZIP_STORED, ZIP_DEFLATED):
+            raise ReadError(
+                f"Файл «{name}»: часть «{info.filename}» сжата необычным способом (метод {info.compress_type}), "
+                "которым Excel не пользуется. Откройте файл в Excel и сохраните его заново как .xlsx."
+            )
         total += info.file_size
         if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise ReadError(
@@ -134,54 +160,176 @@ def _check_directory(archive: zipfile.ZipFile, name: str) -> None:
         )
 
 
-def _check_prolog(archive: zipfile.ZipFile, member: str, name: str) -> None:
-    """DTDs (and so entity definitions) may only appear before the root element."""
-    with archive.open(member) as handle:
-        head = handle.read(4096)
-    upper = head.upper()
-    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-        raise ReadError(
-            f"Файл «{name}» отклонён: часть «{member}» содержит объявления DTD/ENTITY, "
-            "которые не встречаются в обычных книгах Excel."
+def _inflate(raw: BinaryIO, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
+    """The part's real content in chunks, refused as soon as it outgrows its declared size.
+
+    `zipfile` stops at the size the directory declares, but calamine inflates the whole stream:
+    a part declaring 64 KB whose deflate stream unpacks to gigabytes passes `zipfile` and then
+    exhausts memory in the Rust reader (the process aborts). So the stream is inflated here, with
+    bounded buffers, from the raw bytes.
+    """
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise ReadError(f"Файл «{name}» повреждён или обрезан: книга Excel не читается.")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    raw.seek(info.header_offset + 30 + name_length + extra_length)
+    left = info.compress_size
+    produced = 0
+
+    def too_big() -> ReadError:
+        return ReadError(
+            f"Файл «{name}» отклонён: часть «{info.filename}» распаковывается в больший объём, чем заявлено "
+            f"в оглавлении архива ({info.file_size} байт) — похоже на «zip-бомбу»."
         )
 
+    if info.compress_type == ZIP_STORED:
+        if info.compress_size != info.file_size:
+            raise too_big()
+        while left > 0:
+            chunk = raw.read(min(INFLATE_CHUNK, left))
+            if not chunk:
+                raise ReadError(f"Файл «{name}» повреждён или обрезан: книга Excel не читается.")
+            left -= len(chunk)
+            yield chunk
+        return
+    inflater = zlib.decompressobj(-15)
+    while left > 0 or inflater.unconsumed_tail:
+        if inflater.unconsumed_tail:
+            data = inflater.unconsumed_tail
+        else:
+            data = raw.read(min(64 * 1024, left))
+            if not data:
+                raise ReadError(f"Файл «{name}» повреждён или обрезан: книга Excel не читается.")
+            left -= len(data)
+        out = inflater.decompress(data, INFLATE_CHUNK)
+        produced += len(out)
+        if produced > info.file_size:
+            raise too_big()
+        if out:
+            yield out
+        if inflater.eof:
+            break
+    rest = inflater.flush()
+    produced += len(rest)
+    if produced > info.file_size:
+        raise too_big()
+    if rest:
+        yield rest
 
-def _scan_sheet(archive: zipfile.ZipFile, member: str, name: str, sheet: str, info: XlsxInfo) -> None:
-    """Stream the sheet XML once: dimension, formulas and merged cells in the header row."""
-    chunk_size = 4 * 1024 * 1024
+
+def _check_part(raw: BinaryIO, info: zipfile.ZipInfo, name: str) -> None:
+    """An XML part: no DTD (and so no entity definitions) before the root element; real size as declared;
+    shared strings not declaring more entries than the part could hold (calamine reserves them up front)."""
+    head = b""
+    for chunk in _inflate(raw, info, name):
+        if len(head) < 4096:
+            head += chunk[: 4096 - len(head)]
+    _check_head(head, info, name)
+
+
+def _check_head(head: bytes, info: zipfile.ZipInfo, name: str) -> None:
+    upper = head[:4096].upper()
+    if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+        raise ReadError(
+            f"Файл «{name}» отклонён: часть «{info.filename}» содержит объявления DTD/ENTITY, "
+            "которые не встречаются в обычных книгах Excel."
+        )
+    if info.filename.endswith("sharedStrings.xml"):
+        declared = _UNIQUE_COUNT.search(head)
+        if declared and int(declared.group(1)) > max(info.file_size // 4, 1000):
+            raise ReadError(
+                f"Файл «{name}» отклонён: список строк книги заявляет {int(declared.group(1))} записей, "
+                f"а занимает {info.file_size} байт — файл испорчен или подделан."
+            )
+
+
+def _scan_sheet(
+    raw: BinaryIO, info_zip: zipfile.ZipInfo, name: str, sheet: str, info: XlsxInfo, *, table: bool = True
+) -> None:
+    """Stream the sheet XML once: dimension, where cells really are and (for a data table, `table`)
+    formulas and merged header cells."""
     tail = b""
     seen_dimension = False
-    read_total = 0
-    limit = archive.getinfo(member).file_size
-    with archive.open(member) as handle:
-        while True:
-            chunk = handle.read(chunk_size)
-            if not chunk:
-                break
-            read_total += len(chunk)
-            if read_total > limit or read_total > MAX_UNCOMPRESSED_TOTAL:
-                raise ReadError(f"Файл «{name}» отклонён: лист «{sheet}» распаковывается больше заявленного размера.")
-            data = tail + chunk
-            if not seen_dimension:
-                match = _DIMENSION.search(data)
-                if match:
-                    seen_dimension = True
-                    _check_dimension(match, name, sheet, info)
-            if (b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data) and _FORMULA.search(data):
+    max_row, max_column = 0, 0
+    unreferenced = False
+    for chunk in _inflate(raw, info_zip, name):
+        if not tail:
+            _check_head(chunk, info_zip, name)
+        data = tail + chunk
+        if not seen_dimension:
+            match = _DIMENSION.search(data)
+            if match:
+                seen_dimension = True
+                _check_dimension(match, name, sheet, info)
+        if table and (b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data) and _FORMULA.search(data):
+            raise ReadError(
+                f"Файл «{name}», лист «{sheet}»: в ячейках есть формулы. Замените их значениями "
+                "(«Копировать → Специальная вставка → Значения») и загрузите файл снова."
+            )
+        for merge in _MERGE.finditer(data) if table and b"mergeCell " in data else ():
+            if int(merge.group(2)) == 1:
+                first, last = merge.group(1).decode(), merge.group(3).decode()
                 raise ReadError(
-                    f"Файл «{name}», лист «{sheet}»: в ячейках есть формулы. Замените их значениями "
-                    "(«Копировать → Специальная вставка → Значения») и загрузите файл снова."
+                    f"Файл «{name}», лист «{sheet}», строка 1: объединённые ячейки заголовка "
+                    f"({first}1:{last}{merge.group(4).decode()}). Каждому столбцу нужен свой заголовок "
+                    "в отдельной ячейке первой строки.",
+                    sheet=sheet, row=1, column=first,
                 )
-            for merge in _MERGE.finditer(data) if b"mergeCell " in data else ():
-                if int(merge.group(2)) == 1:
-                    first, last = merge.group(1).decode(), merge.group(3).decode()
-                    raise ReadError(
-                        f"Файл «{name}», лист «{sheet}», строка 1: объединённые ячейки заголовка "
-                        f"({first}1:{last}{merge.group(4).decode()}). Каждому столбцу нужен свой заголовок "
-                        "в отдельной ячейке первой строки.",
-                        sheet=sheet, row=1, column=first,
-                    )
+        rows = _ROW_REF.findall(data) + _FAR_CELL_REF.findall(data)
+        columns = set(_WIDE_CELL_COLUMN.findall(data))
+        if columns:
+            widest = max(columns, key=lambda letters: (len(letters), letters))
+            max_column = max(max_column, column_index(widest.decode()) if len(widest) < 4 else MAX_COLUMNS + 1)
+            rows += _WIDE_CELL_ROW.findall(data)
+        max_row = max(max_row, max(map(int, rows), default=0))
+        _check_extent(name, sheet, max_row, max(max_column, 26 if max_row else 0))
+        if not unreferenced:  # up to the last «<»: a tag cut by the chunk end is seen whole next time
+            unreferenced = _has_unreferenced(data[: data.rfind(b"<")])
+        tail = data[-256:]
+    if unreferenced:
+        _check_counted_extent(raw, info_zip, name, sheet, max_row, max_column)
+    if max_column > MAX_CELLS // MAX_ROWS:
+        # A wide sheet: cells of columns A–Z may claim rows beyond their row elements.
+        tail = b""
+        for chunk in _inflate(raw, info_zip, name):
+            data = tail + chunk
+            max_row = max(max_row, max(map(int, _NARROW_CELL_REF.findall(data)), default=0))
             tail = data[-256:]
+        _check_extent(name, sheet, max_row, max_column)
+
+
+def _has_unreferenced(data: bytes) -> bool:
+    """Whether some cell or row may lack its r="…" (a false alarm only costs a second pass)."""
+    return bool(_UNREFERENCED_CELL.search(data) or _UNREFERENCED_ROW.search(data)
+                or b":c " in data or b":c>" in data)
+
+
+def _check_counted_extent(raw: BinaryIO, info_zip: zipfile.ZipInfo, name: str, sheet: str, max_row: int,
+                          max_column: int) -> None:
+    """Bound the rectangle when cells or rows are placed by counting: every row element and every
+    cell of the longest row may add one."""
+    rows, widest, rest = 0, 0, b""
+    for chunk in _inflate(raw, info_zip, name):
+        parts = _ROW_END.split(rest + chunk)
+        rest = parts.pop()
+        rows += len(parts)
+        widest = max(widest, max((len(_CELL_TAG.findall(part)) for part in parts), default=0))
+        if len(rest) > INFLATE_CHUNK:  # one enormous row: count what is there so far
+            widest = max(widest, len(_CELL_TAG.findall(rest)))
+            _check_extent(name, sheet, max_row + rows, max_column + widest)
+    widest = max(widest, len(_CELL_TAG.findall(rest)))
+    _check_extent(name, sheet, max_row + rows + 1, max(max_column, 26) + widest)
+
+
+def _check_extent(name: str, sheet: str, rows: int, columns: int) -> None:
+    """Cells placed far away make calamine allocate the whole rectangle up to them."""
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise ReadError(
+            f"Файл «{name}», лист «{sheet}»: ячейки листа расположены слишком широко "
+            f"(до строки {rows} и столбца {column_letters(min(columns, 16384))}; допустимо не более {MAX_ROWS} строк, "
+            f"{MAX_COLUMNS} столбцов и {f'{MAX_CELLS:_}'.replace('_', ' ')} ячеек)."
+        )
 
 
 def _check_dimension(match: re.Match, name: str, sheet: str, info: XlsxInfo) -> None:
@@ -229,30 +377,44 @@ def _unescape(text: str) -> str:
 
 def check_xlsx(path: Path, name: str | None = None) -> XlsxInfo:
     """Refuse an xlsx that is unsafe or not a plain one-sheet table; return what was learnt."""
+    return _check_workbook(Path(path), name, table=True)
+
+
+def check_xlsx_safety(path: Path, name: str | None = None) -> XlsxInfo:
+    """Refuse only what is unsafe to hand to calamine (bombs, entities, far cells, encryption…);
+    several sheets, formulas and merged cells are allowed. For readers taking the first sheet of
+    any workbook (`msoko shnor --input`)."""
+    return _check_workbook(Path(path), name, table=False)
+
+
+def _check_workbook(path: Path, name: str | None, *, table: bool) -> XlsxInfo:
     name = name or path.name
     info = XlsxInfo()
-    with _open_zip(path, name) as archive:
+    with _open_zip(path, name) as archive, open(path, "rb") as raw:
         _check_directory(archive, name)
         try:
-            for member in archive.namelist():
-                if member.endswith((".xml", ".rels", ".vml")):
-                    _check_prolog(archive, member, name)
             sheets = _sheet_parts(archive)
             info.sheet_names = [s[0] for s in sheets]
             visible = [s for s in sheets if not s[2]]
             if not sheets:
                 raise ReadError(f"Файл «{name}»: в книге нет листов.")
-            if len(sheets) > 1:
+            if table and len(sheets) > 1:
                 listed = ", ".join(f"«{s[0]}»" for s in sheets)
                 hidden = " (в том числе скрытые)" if len(visible) < len(sheets) else ""
                 raise ReadError(
                     f"Файл «{name}»: в книге {len(sheets)} листа{hidden}: {listed}. "
                     "Оставьте один лист с таблицей данных."
                 )
-            sheet_name, part, _ = sheets[0]
-            if part not in archive.namelist():
-                raise ReadError(f"Файл «{name}» повреждён: не найден лист «{sheet_name}».")
-            _scan_sheet(archive, part, name, sheet_name, info)
+            names = set(archive.namelist())
+            for sheet_name, part, _ in sheets:
+                if part not in names:
+                    raise ReadError(f"Файл «{name}» повреждён: не найден лист «{sheet_name}».")
+            parts = {part for _, part, _ in sheets}
+            for member in archive.infolist():
+                if member.filename.endswith((".xml", ".rels", ".vml")) and member.filename not in parts:
+                    _check_part(raw, member, name)
+            for sheet_name, part, _ in sheets:
+                _scan_sheet(raw, archive.getinfo(part), name, sheet_name, info, table=table)
         except zipfile.BadZipFile:
             raise ReadError(f"Файл «{name}» повреждён или обрезан: книга Excel не читается.") from None
         except (zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError, zlib.error):

@@ -46,24 +46,25 @@ class Table:
         return f"{header_text} (№ {position + 1})"
 
 
-def _normalise(raw: pl.DataFrame, first_row: int) -> tuple[list[str], pl.DataFrame]:
-    """Split header from data, strip strings, number rows, drop empty rows."""
-    width = raw.width
-    names = [str(i) for i in range(width)]
-    raw = raw.rename(dict(zip(raw.columns, names, strict=True)))
-    if raw.height == 0:
-        return [], raw
-    header_row = raw.row(0)
-    headers = [" ".join(str(h).split()) if h is not None else "" for h in header_row]
-    data = raw.slice(1).with_row_index(ROW, offset=first_row + 1)
-    data = data.with_columns(
-        [
-            pl.col(c).str.strip_chars().replace("", None)
-            for c in names
-        ]
+def _normalise(raw: pl.LazyFrame, first_row: int) -> tuple[list[str], pl.DataFrame]:
+    """Split header from data, strip strings, number rows, drop empty rows.
+
+    The data rows are collected with Polars' streaming engine: a CSV is read in batches and
+    only the cleaned frame is ever whole in memory.
+    """
+    names_in = raw.collect_schema().names()
+    names = [str(i) for i in range(len(names_in))]
+    raw = raw.rename(dict(zip(names_in, names, strict=True)))
+    head = raw.head(1).collect()
+    if head.height == 0:
+        return [], head
+    headers = [" ".join(str(h).split()) if h is not None else "" for h in head.row(0)]
+    query = raw.slice(1).with_row_index(ROW, offset=first_row + 1).with_columns(
+        [pl.col(c).str.strip_chars().replace("", None) for c in names]
     ).with_columns(pl.col(ROW).cast(pl.Int64))
     if names:
-        data = data.filter(~pl.all_horizontal([pl.col(c).is_null() for c in names]))
+        query = query.filter(~pl.all_horizontal([pl.col(c).is_null() for c in names]))
+    data = query.collect(engine="streaming")
     # Trailing columns with neither header nor data are formatting leftovers.
     while headers and not headers[-1] and data.get_column(names[len(headers) - 1]).null_count() == data.height:
         data = data.drop(names[len(headers) - 1])
@@ -83,12 +84,13 @@ def _read_xlsx(path: Path, name: str) -> Table:
         raise ReadError(f"Файл «{name}» повреждён: книга Excel не читается ({type(exc).__name__}).") from None
     sheet_name = info.sheet_names[0] if info.sheet_names else ""
     raw = raw.select([pl.col(c).cast(pl.String) for c in raw.columns])
-    headers, frame = _normalise(raw, first_row=1)
+    headers, frame = _normalise(raw.lazy(), first_row=1)
+    del raw
     return Table(name=name, format="xlsx", headers=headers, frame=frame, sheet=sheet_name)
 
 
 def _first_ragged_line(text: str, delimiter: str, width: int) -> int:
-    for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    for number, fields in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
         if len(fields) > width:
             return number
     return 0
@@ -96,29 +98,29 @@ def _first_ragged_line(text: str, delimiter: str, width: int) -> int:
 
 def _read_csv(path: Path, name: str) -> Table:
     data = path.read_bytes()
-    decoded = decode_csv(data, name)
-    encoded = decoded.text.encode("utf-8") if decoded.encoding == "cp1251" else data
-    if decoded.encoding == "utf-8-sig":
-        encoded = encoded[3:]
-    del data
+    decoded = decode_csv(data, name)  # checks the whole file's encoding; the text is not kept
+    encoding, delimiter = decoded.encoding, decoded.delimiter
+    # UTF-8 (with or without BOM) is scanned from the file itself; cp1251 is re-encoded once.
+    source: Path | bytes = decoded.text.encode("utf-8") if encoding == "cp1251" else path
+    del data, decoded
     try:
-        raw = pl.read_csv(
-            io.BytesIO(encoded), separator=decoded.delimiter, has_header=False, infer_schema=False,
-            quote_char='"',
+        headers, frame = _normalise(
+            pl.scan_csv(source, separator=delimiter, has_header=False, infer_schema=False, quote_char='"'),
+            first_row=1,
         )
     except pl.exceptions.ComputeError:
-        header_width = len(next(csv.reader(io.StringIO(decoded.text.split("\n", 1)[0]), delimiter=decoded.delimiter)))
-        line = _first_ragged_line(decoded.text, decoded.delimiter, header_width)
+        text = decode_csv(path.read_bytes(), name).text
+        header_width = len(next(csv.reader(io.StringIO(text.split("\n", 1)[0], newline=""), delimiter=delimiter)))
+        line = _first_ragged_line(text, delimiter, header_width)
         raise ReadError(
             f"Файл «{name}», строка {line}: значений больше, чем столбцов в заголовке ({header_width}); "
-            f"проверьте разделитель ({DELIMITERS[decoded.delimiter]}) и кавычки.",
+            f"проверьте разделитель ({DELIMITERS[delimiter]}) и кавычки.",
             row=line,
         ) from None
-    headers, frame = _normalise(raw, first_row=1)
-    notes = [f"кодировка {decoded.encoding}, разделитель — {DELIMITERS[decoded.delimiter]}"]
+    notes = [f"кодировка {encoding}, разделитель — {DELIMITERS[delimiter]}"]
     return Table(
-        name=name, format="csv", headers=headers, frame=frame, encoding=decoded.encoding,
-        delimiter=decoded.delimiter, notes=notes,
+        name=name, format="csv", headers=headers, frame=frame, encoding=encoding,
+        delimiter=delimiter, notes=notes,
     )
 
 

@@ -41,8 +41,9 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         utf8_error = exc
     try:
         text = data.decode("cp1251")
-    except UnicodeDecodeError:
-        line = data[: utf8_error.start].count(b"\n") + 1
+    except UnicodeDecodeError as cp1251_error:
+        # The line is where the bytes fit neither encoding (a cp1251 header is not UTF-8 at all).
+        line = data[: max(utf8_error.start, cp1251_error.start)].count(b"\n") + 1
         raise ReadError(
             f"Файл «{name}», строка {line}: кодировка не распознана (ожидается UTF-8 или Windows-1251).",
             row=line,
@@ -62,7 +63,7 @@ def detect_delimiter(text: str, name: str) -> str:
         raise ReadError(f"Файл «{name}», строка 1: нет строки заголовков (первая строка пуста).", row=1)
     best, best_count = "", 1
     for delimiter in DELIMITERS:
-        fields = next(csv.reader(io.StringIO(first_line), delimiter=delimiter))
+        fields = next(csv.reader(io.StringIO(first_line, newline=""), delimiter=delimiter))
         if len(fields) > best_count:
             best, best_count = delimiter, len(fields)
     if not best:

@@ -209,3 +209,26 @@ def test_value_lineage_names_file_checksum_and_row(world, tmp_path):
     batch = import_file("values", path).batch
     lineage = value_lineage(cell("OO-A", "students_total"))
     assert (lineage["file"], lineage["checksum"], lineage["row"]) == ("values.csv", batch.checksum, 2)
+
+
+def test_participant_rows_keep_blanks_texts_and_task_scores_exactly(world, tmp_path):
+    """The bulk path (COPY on PostgreSQL, executemany on SQLite) stores what the file says:
+    an empty class letter and variant as '', a blank journal mark as NULL, texts with the
+    CSV delimiter and quotes intact, trailing unanswered tasks dropped from the score list."""
+    partial = [1, 1, 2, 1, 2, 1, 1, 2, 2, 2, None, None]  # 15 points, the last two tasks blank
+    rows = [
+        VPR_HEADER,
+        vpr_row("OO-A", 'P;1"x', FULL, 5, None, klass=None),
+        vpr_row("OO-B", "P2", partial, 4, 4, primary=15),
+    ]
+    rows[1][6] = None  # no variant
+    result = import_file("vpr", write_csv(tmp_path / "vpr.csv", rows))
+    assert result.status == "done", result.errors
+    first = VprResult.objects.get(organisation__code="OO-A")
+    assert (first.participant_code, first.class_name, first.variant, first.journal_mark, first.grade) == (
+        'P;1"x', "", "", None, 4)
+    assert first.task_scores == FULL
+    second = VprResult.objects.get(participant_code="P2")
+    assert (second.class_name, second.variant, second.primary_score, second.mark, second.journal_mark) == (
+        "4А", "1", 15, 4, 4)
+    assert second.task_scores == [1, 1, 2, 1, 2, 1, 1, 2, 2, 2]

@@ -23,6 +23,7 @@ from msoko.core.uploads import check_upload
 from msoko.registry.access import require_staff, scope_for
 from msoko.registry.models import AcademicYear
 from msoko.registry.selectors import academic_years, clusters_by_org
+from msoko.web.paging import paginate
 from msoko.web.shell import selected_year
 
 SECTION = "data"
@@ -48,8 +49,9 @@ def _fail(request, exc: services.CampaignError) -> None:
 @login_required
 def campaign_list(request):
     scope = require_staff(request.user)
+    page = paginate(request, selectors.campaigns_for(request.user))
     return render(request, "collection/campaigns.html", {
-        "section": SECTION, "campaigns": selectors.campaigns_for(request.user), "can_manage": scope.can_manage,
+        "section": SECTION, "campaigns": page.object_list, "page": page, "can_manage": scope.can_manage,
     })
 
 
@@ -158,8 +160,10 @@ def my_forms(request):
     if scope.is_staff:
         return redirect("collection:campaigns")
     today = timezone.localdate()
-    forms = [(s, s.campaign.deadline < today and s.editable) for s in selectors.my_submissions(request.user)]
-    return render(request, "collection/my_forms.html", {"section": SECTION, "forms": forms, "badges": selectors.STATUS_BADGES})
+    page = paginate(request, selectors.my_submissions(request.user))
+    forms = [(s, s.campaign.deadline < today and s.editable) for s in page.object_list]
+    return render(request, "collection/my_forms.html",
+                  {"section": SECTION, "forms": forms, "page": page, "badges": selectors.STATUS_BADGES})
 
 
 def _form_context(request, submission: Submission, posted: dict | None = None) -> dict:

@@ -17,6 +17,7 @@ from msoko.collection.formats import FORMATS, get_format
 from msoko.collection.models import DataValue, ImportBatch, ImportProfile, UploadJob
 from msoko.registry.access import require_staff, scope_for
 from msoko.registry.selectors import academic_years
+from msoko.web.paging import paginate
 
 SECTION = "data"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -148,9 +149,11 @@ def job_status(request, pk: int):
 def history(request):
     require_staff(request.user)
     kind = request.GET.get("kind", "")
-    batches = selectors.import_history(kind if kind in FORMATS else None)[:200]
+    batches = (selectors.import_history(kind if kind in FORMATS else None)
+               .defer("scope", "profile", "warnings").order_by("-created_at", "-pk"))
+    page = paginate(request, batches)
     return render(request, "collection/history.html", {
-        "section": SECTION, "batches": batches, "kinds": _kinds(), "kind": kind,
+        "section": SECTION, "batches": page.object_list, "page": page, "kinds": _kinds(), "kind": kind,
     })
 
 

@@ -25,6 +25,7 @@ from msoko.cycle.services import council as service
 from msoko.cycle.views.common import form_errors, municipality_for, run, serve
 from msoko.registry.access import require_staff, scope_for
 from msoko.registry.models import Person
+from msoko.reports.page_tables import xlsx_export
 
 
 def _body(request, pk: int) -> Body:
@@ -44,6 +45,7 @@ def _people(municipality):
 
 
 @login_required
+@xlsx_export("council")
 def council_page(request):
     scope = require_staff(request.user)
     municipality = municipality_for(request.user)
@@ -69,6 +71,7 @@ def create_body(request):
 
 
 @login_required
+@xlsx_export("council-body")
 def body_page(request, pk: int):
     body = _body(request, pk)
     today = datetime.date.today()
@@ -119,6 +122,7 @@ def _quorum(members, present: int) -> dict:
 
 
 @login_required
+@xlsx_export("meeting")
 def meeting_page(request, pk: int):
     meeting = _meeting(request, pk)
     members = list(meeting.body.members_on(meeting.date))

@@ -18,6 +18,8 @@ from msoko.cycle.services import decisions as service
 from msoko.cycle.views.common import form_errors, municipality_for, run
 from msoko.registry.access import require_staff
 from msoko.registry.models import Person
+from msoko.reports.page_tables import xlsx_export
+from msoko.web.paging import paginate
 
 
 def _people(municipality):
@@ -27,6 +29,7 @@ def _people(municipality):
 
 
 @login_required
+@xlsx_export("decisions")
 def decisions_page(request):
     scope = require_staff(request.user)
     municipality = municipality_for(request.user)
@@ -36,13 +39,14 @@ def decisions_page(request):
     direction = request.GET.get("direction", "")
     if direction.isdigit():
         decisions = decisions.filter(direction_number=int(direction))
+    page = paginate(request, decisions.order_by("-date", "-pk"))
     rows = [
         {"decision": d, "late": d.status == Decision.Status.IN_EXECUTION and d.deadline and d.deadline < today,
          "can_edit": scope.manages_direction(d.direction_number) if d.direction_number else scope.can_manage}
-        for d in decisions[:300]
+        for d in page.object_list
     ]
     return render(request, "cycle/decisions.html", {
-        "section": "cycle", "tab": "decisions", "rows": rows, "today": today,
+        "section": "cycle", "tab": "decisions", "rows": rows, "page": page, "today": today,
         "overdue": control.overdue(municipality, today), "due_soon": control.due_soon(municipality, today, 14),
         "my_tasks": control.tasks_for(person) if person else [], "directions": range(1, 9), "direction": direction,
         "form": DecisionForm(people=_people(municipality), initial={"date": today}),

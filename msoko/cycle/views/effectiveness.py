@@ -12,6 +12,7 @@ from msoko.cycle.models import CycleGoalDraft, Decision, EffectivenessAnalysis, 
 from msoko.cycle.services import effectiveness as service
 from msoko.cycle.views.common import form_errors, municipality_for, run
 from msoko.registry.access import require_staff
+from msoko.reports.page_tables import xlsx_export
 from msoko.web.shell import selected_year
 
 
@@ -26,6 +27,7 @@ def _form(request, scope, municipality, data=None) -> EffectivenessForm:
 
 
 @login_required
+@xlsx_export("effectiveness")
 def effectiveness_page(request):
     scope = require_staff(request.user)
     municipality = municipality_for(request.user)

@@ -15,10 +15,12 @@ from msoko.cycle.permissions import can_publish
 from msoko.cycle.services import documents as service
 from msoko.cycle.views.common import form_errors, municipality_for, run, serve
 from msoko.registry.access import require_staff
+from msoko.reports.page_tables import xlsx_export
 from msoko.web.shell import selected_year
 
 
 @login_required
+@xlsx_export("cycle-matrix")
 def matrix_page(request):
     scope = require_staff(request.user)
     municipality = municipality_for(request.user)

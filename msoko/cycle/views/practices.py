@@ -13,6 +13,8 @@ from msoko.cycle.forms import PracticeForm
 from msoko.cycle.services import recommendations as service
 from msoko.cycle.views.common import form_errors, municipality_for, run
 from msoko.registry.access import require_staff, scope_for
+from msoko.reports.page_tables import xlsx_export
+from msoko.web.paging import paginate
 
 
 def _municipality(user):
@@ -26,6 +28,7 @@ def _municipality(user):
 
 
 @login_required
+@xlsx_export("practices")
 def practice_bank(request):
     scope = scope_for(request.user)
     query = request.GET.get("q", "").strip()
@@ -33,8 +36,9 @@ def practice_bank(request):
     practices = selectors.search_practices(
         _municipality(request.user), query, int(direction) if direction.isdigit() else None
     )
+    page = paginate(request, practices)
     return render(request, "cycle/practices.html", {
-        "section": "cycle", "tab": "practices", "practices": practices, "q": query, "direction": direction,
+        "section": "cycle", "tab": "practices", "practices": page.object_list, "page": page, "q": query, "direction": direction,
         "directions": range(1, 9),
         "form": PracticeForm(organisations=scope.visible_organisations().order_by("name_key")) if scope.is_staff else None,
     })

@@ -16,6 +16,8 @@ from msoko.cycle.models import Recommendation
 from msoko.cycle.services import recommendations as service
 from msoko.cycle.views.common import form_errors, municipality_for, run, serve
 from msoko.registry.access import require_staff, scope_for
+from msoko.reports.page_tables import xlsx_export
+from msoko.web.paging import paginate
 from msoko.web.shell import selected_year
 
 R = Recommendation.Status
@@ -46,13 +48,16 @@ def _actions(user, rec: Recommendation) -> list[tuple[str, str]]:
 
 
 @login_required
+@xlsx_export("recommendations")
 def recommendation_list(request):
     scope = scope_for(request.user)
     recs = selectors.recommendations_for(request.user)
     status = request.GET.get("status", "")
     if status in R.values:
         recs = recs.filter(status=status)
-    context = {"section": "cycle", "tab": "recommendations", "recs": recs[:300], "statuses": R.choices, "status": status}
+    page = paginate(request, recs)
+    context = {"section": "cycle", "tab": "recommendations", "recs": page.object_list, "page": page,
+               "statuses": R.choices, "status": status}
     if scope.is_staff:
         organisations = scope.visible_organisations().order_by("name_key")
         context["form"] = RecommendationForm(organisations=organisations)

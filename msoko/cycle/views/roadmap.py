@@ -17,10 +17,13 @@ from msoko.cycle.roadmap_import import RoadmapFileError
 from msoko.cycle.services import roadmap as service
 from msoko.cycle.views.common import form_errors, municipality_for, run
 from msoko.registry.access import require_staff
+from msoko.reports.page_tables import xlsx_export
+from msoko.web.paging import paginate
 from msoko.web.shell import selected_year
 
 
 @login_required
+@xlsx_export("roadmap")
 def roadmap_page(request):
     scope = require_staff(request.user)
     municipality = municipality_for(request.user)
@@ -37,14 +40,15 @@ def roadmap_page(request):
         measures = measures.filter(roadmap_id=int(roadmap))
     for word in search_key(query).split():
         measures = measures.filter(content_key__contains=word)
+    page = paginate(request, measures)
     rows = [
         {"measure": m, "can_edit": scope.manages_direction(m.direction_number) if m.direction_number else scope.can_manage,
          "next": sorted(service.TRANSITIONS[m.status])}
-        for m in measures[:500]
+        for m in page.object_list
     ]
     labels = dict(Measure.Status.choices)
     return render(request, "cycle/roadmap.html", {
-        "section": "cycle", "tab": "roadmap", "rows": rows, "labels": labels,
+        "section": "cycle", "tab": "roadmap", "rows": rows, "page": page, "labels": labels,
         "roadmaps": Roadmap.objects.filter(municipality=municipality), "statuses": Measure.Status.choices,
         "directions": range(1, 9), "direction": direction, "status": status, "roadmap": roadmap, "q": query,
         "import_form": RoadmapImportForm(auto_id="import_%s"), "measure_form": MeasureForm(auto_id="measure_%s"),

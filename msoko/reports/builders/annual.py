@@ -23,8 +23,8 @@ def _organisations_section(ctx: ReportContext) -> Section:
     section = Section("Общие сведения о системе образования")
     kinds = Counter(o.kind for o in ctx.organisations.values())
     labels = dict(Organisation.Kind.choices)
-    section.para(f"В {ctx.municipality.name} в {ctx.label} учебном году — {len(ctx.organisations)} организаций, "
-                 f"из них школ — {kinds.get('school', 0)}.")
+    section.para(f"Муниципалитет: {ctx.municipality.name}. Организаций в {ctx.label} учебном году — "
+                 f"{len(ctx.organisations)}, из них школ — {kinds.get('school', 0)}.")
     clusters = Counter(ctx.clusters.get(code) or "без кластера" for code in ctx.schools)
     section.add(Table("orgs", "Организации по типам", [Column("Тип"), Column("Число", "int")],
                       [[labels.get(k, k), n] for k, n in sorted(kinds.items())]))

@@ -1,6 +1,11 @@
 """School report card: its indicators with dynamics, its place in its cluster, risk zones, ШНОР
 status, objectivity signals and the recommendations addressed to it with their status.
 
+Yes/no indicators (catalog kind `yes_no`: «Малокомплектная школа», «… (ШНСУ)» — for one school a
+0/1 flag) are not rows of the numeric dynamics table: they are listed as the organisation's flags
+with the years in which each is set, which is easier to read and keeps the table (the bulk of the
+PDF layout cost of a region's cards) about a fifth smaller.
+
 `CardBatch` computes the municipality's indicator values once; `build_card` then only filters
 frames, so report cards for a whole region are produced without a query per indicator.
 """
@@ -12,12 +17,19 @@ from functools import cached_property
 
 import polars as pl
 
+from msoko.catalog.models import Indicator
 from msoko.reports.builders.common import ReportContext, ReportError, recommendations, year_label
 from msoko.reports.builders.indicators import IndicatorData, load
 from msoko.reports.charts import LineChart, PanelChart
 from msoko.reports.document import Column, Document, Figure, Table
 
 MAX_CHARTS = 4
+YES_NO = Indicator.Kind.YES_NO
+
+
+def flag_years(values: dict, code: str, years: list[int]) -> list[int]:
+    """The years in which a yes/no indicator is set for the organisation (its value is 1, i.e. «да»)."""
+    return [y for y in years if (values.get((y, code)) or 0) > 0]
 
 
 @dataclass
@@ -60,7 +72,7 @@ def build_card(ctx: ReportContext, code: str, batch: CardBatch | None = None) ->
                    f"{org.full_name}; {ctx.label} учебный год",
                    meta=ctx.meta(Организация=f"{org.short_name} ({org.code})", Кластер=cluster or "—"), toc=False)
     facts = doc.section("Сведения об организации")
-    facts.para(f"{org.full_name}. Тип: {org.get_kind_display()}; {org.get_settlement_display()}"
+    facts.para(f"Тип: {org.get_kind_display()}; {org.get_settlement_display()}"
                + ("; малокомплектная" if org.is_small else "") + ("; удалённая" if org.is_remote else "")
                + (f". Кластер: {cluster}." if cluster else "."))
     mine = data.per_org.filter(pl.col("org_code") == code) if not data.per_org.is_empty() else data.per_org
@@ -70,18 +82,27 @@ def build_card(ctx: ReportContext, code: str, batch: CardBatch | None = None) ->
         (pl.col("year") == ctx.year) & (pl.col("cluster") == cluster)).iter_rows(named=True)} if cluster else {}
     places = {r["indicator"]: r for r in batch.ranks.filter(pl.col("org_code") == code).iter_rows(named=True)}
     indicators = doc.section("Показатели и их динамика")
+    present = [ind for ind in data.indicators if any((y, ind.code) in values for y in ctx.years)]
+    flags = [ind for ind in present if ind.kind == YES_NO]
+    shown = [ind for ind in present if ind.kind != YES_NO]
+    flag_rows = [[f"{ind.code} {ind.name}", ", ".join(year_label(y) for y in years)]
+                 for ind in flags if (years := flag_years(values, ind.code, ctx.years))]
+    if flag_rows:
+        indicators.add(Table("card_flags", "Признаки организации (показатели «да/нет») и годы, в которые они "
+                             "установлены", [Column("Признак"), Column("Учебные годы")], flag_rows))
+    elif flags:
+        indicators.para("Признаки не установлены (ни один показатель вида «да/нет» не отмечен ни в одном году).")
     rows = []
-    shown = [ind for ind in data.indicators if any((y, ind.code) in values for y in ctx.years)]
     for ind in shown:
         place = places.get(ind.code)
-        rows.append([ind.code, ind.name, *[values.get((y, ind.code)) for y in ctx.years], clustered.get(ind.code),
+        rows.append([f"{ind.code} {ind.name}", *[values.get((y, ind.code)) for y in ctx.years], clustered.get(ind.code),
                      municipal.get((ctx.year, ind.code)), f"{place['place']} из {place['of']}" if place else "—"])
     if not rows:
         indicators.para("Значений показателей нет.", "note")
     else:
         indicators.add(Table("card_values", f"Показатели организации, {year_label(ctx.years[0])}–{ctx.label}", [
-            Column("Код", narrow=True), Column("Показатель"), *[Column(year_label(y), "num") for y in ctx.years],
-            Column("Кластер", "num"), Column("Муниципалитет", "num"), Column("Место в кластере", narrow=True)], rows))
+            Column("Показатель"), *[Column(year_label(y), "num") for y in ctx.years],
+            Column("Кластер", "num"), Column("Муниципалитет", "num"), Column("Место в кластере", "int")], rows))
         indicators.para("Место в кластере — по значению показателя в отчётном году (1 — лучшее с учётом того, "
                         "растёт показатель к лучшему или к худшему).", "note")
     panels = []

@@ -9,7 +9,7 @@ from msoko.reports import stats
 from msoko.reports.builders import findings
 from msoko.reports.builders.common import ReportContext, ReportError, year_label
 from msoko.reports.charts import BarChart, LineChart
-from msoko.reports.document import Column, Document, Figure, Section, Table, format_cell
+from msoko.reports.document import Column, Document, Figure, Section, Table, format_cell, format_number
 
 MARK_COLUMNS = [Column("«2», %", "pct"), Column("«3», %", "pct"), Column("«4», %", "pct"), Column("«5», %", "pct")]
 RESULT_DIRECTION = 1  # «Система оценки качества подготовки обучающихся»
@@ -166,21 +166,21 @@ def build_gia(ctx: ReportContext, exam: str, subject: str | None = None) -> Docu
     results = doc.section("Результаты")
     by_subject = stats.gia_summary(current, ["subject"])
     total = stats.gia_summary(current, []).row(0, named=True)
-    results.para(f"{what}: {total['participants']} результатов участников из {current['org_code'].n_unique()} "
-                 f"организаций; ниже минимального балла — {total['n_below']}.", "lead")
+    results.para(f"{what}: {format_number(total['participants'])} результатов участников из "
+                 f"{current['org_code'].n_unique()} организаций; ниже минимального балла — "
+                 f"{format_number(total['n_below'])}.", "lead")
     score_col = Column("Средний тестовый балл", "num") if exam == "ege" else Column("Средняя отметка", "num2")
+    high = [Column("Высокий балл, %", "pct")] if exam == "ege" else []  # ОГЭ has no high-score threshold
     results.add(Table(f"{exam}_subjects", f"{what}: результаты по предметам, {ctx.label}", [
-        Column("Предмет"), Column("Участников", "int"), score_col, Column("Ниже минимума, %", "pct"),
-        Column("Высокий балл, %", "pct")],
+        Column("Предмет"), Column("Участников", "int"), score_col, Column("Ниже минимума, %", "pct"), *high],
         [[names.get(r["subject"], r["subject"]), r["participants"],
-          r["mean_score"] if exam == "ege" else r["mean_mark"], r["p_below"], r["p_high"] if exam == "ege" else None]
+          r["mean_score"] if exam == "ege" else r["mean_mark"], r["p_below"], *([r["p_high"]] if high else [])]
          for r in by_subject.iter_rows(named=True)]))
     by_year = stats.gia_summary(data, ["year"])
     results.add(Table(f"{exam}_years", f"{what}: результаты по годам", [
-        Column("Учебный год"), Column("Участников", "int"), score_col, Column("Ниже минимума, %", "pct"),
-        Column("Высокий балл, %", "pct")],
+        Column("Учебный год"), Column("Участников", "int"), score_col, Column("Ниже минимума, %", "pct"), *high],
         [[year_label(r["year"]), r["participants"], r["mean_score"] if exam == "ege" else r["mean_mark"],
-          r["p_below"], r["p_high"] if exam == "ege" else None] for r in by_year.iter_rows(named=True)]))
+          r["p_below"], *([r["p_high"]] if high else [])] for r in by_year.iter_rows(named=True)]))
     results.add(Figure(f"{exam}_dynamics", f"{what}: динамика доли результатов ниже минимума",
                        LineChart("Динамика", [year_label(y) for y in by_year["year"]],
                                  {"ниже минимума": by_year["p_below"].to_list(),
@@ -203,10 +203,9 @@ def build_gia(ctx: ReportContext, exam: str, subject: str | None = None) -> Docu
          for r in clusters.iter_rows(named=True)]))
     schools = stats.gia_summary(current, ["org_code"]).sort("p_below", descending=True)
     results.add(Table(f"{exam}_schools", f"{what}: результаты по школам", [
-        Column("Школа"), Column("Кластер"), Column("Участников", "int"), score_col, Column("Ниже минимума, %", "pct"),
-        Column("Высокий балл, %", "pct")],
+        Column("Школа"), Column("Кластер"), Column("Участников", "int"), score_col, Column("Ниже минимума, %", "pct"), *high],
         [[ctx.name(r["org_code"]), ctx.clusters.get(r["org_code"], ""), r["participants"],
-          r["mean_score"] if exam == "ege" else r["mean_mark"], r["p_below"], r["p_high"] if exam == "ege" else None]
+          r["mean_score"] if exam == "ege" else r["mean_mark"], r["p_below"], *([r["p_high"]] if high else [])]
          for r in schools.iter_rows(named=True)]))
     results.add(Figure(f"{exam}_school_chart", f"{what}: доля результатов ниже минимума по школам",
                        BarChart("Ниже минимума по школам", [ctx.name(c) for c in schools["org_code"]],

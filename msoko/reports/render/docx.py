@@ -109,10 +109,12 @@ def render_docx(document: Document) -> bytes:
         doc.add_paragraph(document.subtitle, style="Subtitle")
     for key, value in document.meta.items():
         doc.add_paragraph(f"{key}: {value}")
-    doc.add_paragraph("Содержание", style="TOC Heading" if "TOC Heading" in [s.name for s in doc.styles] else "Heading 1")
-    toc = doc.add_paragraph()
-    _field(toc, 'TOC \\o "1-3" \\h \\z \\u', "Оглавление обновляется при открытии документа (F9).")
-    doc.add_page_break()
+    if document.toc:  # short documents (report cards) go straight to their sections
+        doc.add_paragraph("Содержание", style="TOC Heading" if "TOC Heading" in [s.name for s in doc.styles]
+                          else "Heading 1")
+        toc = doc.add_paragraph()
+        _field(toc, 'TOC \\o "1-3" \\h \\z \\u', "Оглавление обновляется при открытии документа (F9).")
+        doc.add_page_break()
 
     table_no, figure_no = document.numbered()
 

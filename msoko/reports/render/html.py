@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from msoko.reports import charts
 from msoko.reports.document import (
     HIDDEN,
+    Column,
     Document,
     Figure,
     Paragraph,
@@ -25,6 +26,15 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/tr
 
 def _anchor(text: str, n: int) -> str:
     return f"s{n}-{slugify(text, allow_unicode=True)[:40]}"
+
+
+def _width(column: Column, table: Table) -> str:
+    """The width class of a column in PDF: numeric columns share about 60 % of the width (8–14 % each,
+    so a table with few figures does not squeeze them into hyphenated headers), codes get 7 %."""
+    if column.numeric:
+        share = 60 / max(1, sum(c.numeric for c in table.columns))
+        return f"num w{min(14, max(8, int(share) // 2 * 2))}"
+    return "narrow" if column.narrow else "text"
 
 
 def blocks_context(document: Document, chart_format="svg") -> dict:
@@ -49,8 +59,7 @@ def blocks_context(document: Document, chart_format="svg") -> dict:
             return {
                 "type": "table", "key": b.key,
                 "caption": caption_text("Таблица", table_no[id(b)], b.caption),
-                "columns": [{"title": c.title, "numeric": c.numeric, "width": "num" if c.numeric else
-                             "narrow" if c.narrow else "text"} for c in b.columns],
+                "columns": [{"title": c.title, "numeric": c.numeric, "width": _width(c, b)} for c in b.columns],
                 "rows": [
                     {"total": i >= len(b.rows) - b.total_rows,
                      "cells": [{"text": format_cell(v, c.kind), "numeric": c.numeric, "hidden": v is HIDDEN}

@@ -22,7 +22,8 @@ def is_risky(text: str) -> bool:
     return text.startswith(FORMULA_START)
 
 
-def _sheet_name(key: str, used: set[str]) -> str:
+def sheet_name(key: str, used: set[str]) -> str:
+    """A valid, unique (case-insensitive) worksheet name of at most 31 characters."""
     base = _BAD_SHEET_CHARS.sub("_", key)[:28] or "Таблица"
     name, n = base, 1
     while name.lower() in used:
@@ -46,12 +47,12 @@ def write_tables(tables: list[Table], title: str = "") -> bytes:
     numbers = {k: book.add_format({"border": 1, "num_format": v}) for k, v in NUMBER_FORMATS.items()}
     total_numbers = {k: book.add_format({"border": 1, "num_format": v, "bold": True}) for k, v in NUMBER_FORMATS.items()}
     used: set[str] = set()
-    index = book.add_worksheet(_sheet_name("Содержание", used))
+    index = book.add_worksheet(sheet_name("Содержание", used))
     index.write_string(0, 0, title or "Таблицы", bold)
     index.set_column(0, 0, 14)
     index.set_column(1, 1, 90)
     for number, table in enumerate(tables, start=1):
-        sheet = book.add_worksheet(_sheet_name(table.key, used))
+        sheet = book.add_worksheet(sheet_name(table.key, used))
         index.write_string(number + 1, 0, sheet.name)
         index.write_string(number + 1, 1, f"Таблица {number}. {table.caption}")
         sheet.write_string(0, 0, f"Таблица {number}. {table.caption}", bold)

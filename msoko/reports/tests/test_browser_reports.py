@@ -54,3 +54,40 @@ def test_the_department_downloads_a_pages_tables_as_xlsx(page, world, tmp_path):
     info.value.save_as(path)
     book = load_workbook(io.BytesIO(path.read_bytes()))
     assert book.sheetnames[0] == "Содержание"
+
+
+def test_the_static_export_opens_from_the_file_system_with_working_links(page, world, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    from msoko.catalog.services import load_default_catalog
+    from msoko.cycle.models import CycleDocument
+
+    version = load_default_catalog().version
+    year = world.years[2024]
+    year.catalog_version = version
+    year.save(update_fields=["catalog_version"])
+    published = CycleDocument(title="Аналитическая справка по ВПР", is_published=True, municipality=world.municipality,
+                              direction_number=1, academic_year=year, position="analysis")
+    published.file.save("spravka.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    out = tmp_path / "site"
+    call_command("publish", out=str(out), year=2024)
+
+    page.goto((out / "index.html").as_uri())  # no server: straight from the file system
+    assert page.get_by_role("heading", name="Механизмы управления качеством образования").is_visible()
+    page.locator("ol.static-directions a").first.click()
+    page.wait_for_load_state()
+    assert page.url == (out / "direction-1.html").as_uri()
+    link = page.get_by_role("link", name="Аналитическая справка по ВПР")
+    href = link.get_attribute("href")
+    assert href.startswith("docs/")
+    assert page.evaluate("url => new URL(url, document.baseURI).href", href) == (out / href).as_uri()
+    assert (out / href).read_bytes() == b"%PDF-1.4 test"  # the link points at the copied file
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.static-top')).backgroundColor") \
+        == "rgb(31, 78, 121)"  # style.css loaded through its relative link
+    page.get_by_role("link", name="← К разделу").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Сводные показатели организаций и муниципалитета").click()
+    page.wait_for_load_state()
+    assert page.url == (out / "figures.html").as_uri()
+    assert page.get_by_role("heading", level=1).is_visible()

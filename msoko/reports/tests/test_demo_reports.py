@@ -104,12 +104,13 @@ def test_school_card_shows_its_own_values(demo, tmp_path):
     values = {v.data_element.code: v.value for v in DataValue.objects.filter(
         organisation=school, period__academic_year__start_year=YEAR, category="").select_related("data_element")}
     document = build("card", {"org": school.code, "year": YEAR})
-    rows = {r[0]: r for r in sheet_rows(render(document, "xlsx"), "card_values")}
+    rows = {str(r[0]).split(" ")[0]: r for r in sheet_rows(render(document, "xlsx"), "card_values")}
     from msoko.catalog.selectors import current_version
 
     indicator = current_version().indicators.get(code="1.01")
     expected = values[indicator.numerator] / values[indicator.denominator] * indicator.multiplier
-    assert rows["1.01"][4] == pytest.approx(expected)  # columns: code, name, 2023/24, 2024/25, 2025/26
+    assert rows["1.01"][0].startswith("1.01 Доля участников ВПР")
+    assert rows["1.01"][3] == pytest.approx(expected)  # columns: code and name, 2023/24, 2024/25, 2025/26
     text = pdf_text(render(document, "pdf"), tmp_path)
     assert f"Информационная карта организации: {school.short_name}" in text
     assert "Адресные рекомендации" in headings(render(document, "docx"))
@@ -216,3 +217,17 @@ def test_the_report_command_refuses_bad_parameters_in_russian(demo, tmp_path):
     with pytest.raises(CommandError, match="Для отчёта «Аналитическая справка по ВПР .*» укажите: предмет, класс"):
         call_command("report", "vpr", "--format", "pdf", "--out", str(tmp_path / "x.pdf"), "-v", "0")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_report_cards_of_every_school_come_from_two_worker_processes(demo, tmp_path):
+    from django.core.management import call_command
+
+    from msoko.registry.models import Organisation
+
+    out = tmp_path / "cards"
+    call_command("report", "card", "--org", "all", "--format", "docx", "--out", str(out), "--year", str(YEAR),
+                 "--workers", "2", "-v", "0")
+    schools = sorted(Organisation.objects.filter(kind="school").values_list("code", flat=True))
+    assert sorted(p.name for p in out.iterdir()) == [f"card-{code}-{YEAR}.docx" for code in schools]
+    first = WordDocument(io.BytesIO((out / f"card-{schools[0]}-{YEAR}.docx").read_bytes()))
+    assert first.paragraphs[0].text.startswith("Информационная карта организации:")

@@ -11,6 +11,7 @@ from msoko.catalog import selectors as catalog
 from msoko.catalog.cycle import BY_CODE, CYCLE_POSITIONS
 from msoko.registry import selectors as registry
 from msoko.registry.access import require_staff
+from msoko.web.paging import paginate
 from msoko.web.shell import selected_year
 
 EMPTY_POSITIONS = {
@@ -22,7 +23,7 @@ EMPTY_POSITIONS = {
 }
 
 
-def _monitoring(direction, indicators, year, scope, chosen_code):
+def _monitoring(request, direction, indicators, year, scope, chosen_code):
     if year is None or not indicators:
         return {}
     orgs = scope.visible_organisations()
@@ -31,7 +32,7 @@ def _monitoring(direction, indicators, year, scope, chosen_code):
         orgs = orgs.filter(kind__in=kinds)
     org_list = list(orgs.order_by("name_key"))
     years = [year.start_year - 1, year.start_year]
-    per_org = analytics.indicator_values(indicators, organisation_ids=[o.pk for o in org_list], years=years)
+    per_org = analytics.stored_indicator_values(indicators, organisation_ids=[o.pk for o in org_list], years=years)
     summary = []
     if not per_org.is_empty():
         agg = analytics.aggregate_values(indicators, per_org)
@@ -53,15 +54,18 @@ def _monitoring(direction, indicators, year, scope, chosen_code):
         (r["org_code"], r["year"]): r["value"]
         for r in per_org.filter(per_org["indicator"] == chosen.code).iter_rows(named=True)
     } if not per_org.is_empty() else {}
-    clusters = registry.clusters_by_org(year)
+    with_values = [
+        o for o in org_list
+        if values.get((o.code, year.start_year)) is not None or values.get((o.code, year.start_year - 1)) is not None
+    ]
+    page = paginate(request, with_values)
+    clusters = registry.clusters_by_org(year, [o.pk for o in page.object_list])
     rows = []
-    for org in org_list:
+    for org in page.object_list:
         now_v, before_v = values.get((org.code, year.start_year)), values.get((org.code, year.start_year - 1))
-        if now_v is None and before_v is None:
-            continue
         rows.append({"org": org, "cluster": clusters.get(org.pk), "value": now_v, "previous": before_v,
                      "change": now_v - before_v if now_v is not None and before_v is not None else None})
-    return {"summary": summary, "chosen": chosen, "rows": rows}
+    return {"summary": summary, "chosen": chosen, "rows": rows, "page": page}
 
 
 @login_required
@@ -91,5 +95,5 @@ def direction_page(request, number: int):
         "can_edit": scope.manages_direction(number),
     }
     if tab == "monitoring":
-        context.update(_monitoring(direction, indicators, year, scope, request.GET.get("indicator", "")))
+        context.update(_monitoring(request, direction, indicators, year, scope, request.GET.get("indicator", "")))
     return render(request, "web/direction.html", context)

@@ -13,6 +13,9 @@ from msoko.registry.access import scope_for
 from msoko.web.matrix import direction_cells
 from msoko.web.shell import selected_year
 
+# an import's error list and scope run to thousands of entries at region scale; lists show none of them
+HEAVY_BATCH_FIELDS = ("errors", "warnings", "scope", "profile")
+
 
 @login_required
 def home(request):
@@ -29,7 +32,7 @@ def home(request):
         in_use = catalog.directions_in_use(version, scope.variant_direction_codes()).values_list("pk", flat=True)
         for direction in catalog.directions_with_content(version).filter(pk__in=list(in_use)):
             rows.append({"direction": direction, "cells": direction_cells(direction, year)})
-    imports = ImportBatch.objects.order_by("-created_at")[:8]
+    imports = ImportBatch.objects.select_related("academic_year").defer(*HEAVY_BATCH_FIELDS).order_by("-created_at")[:8]
     return render(
         request,
         "web/home.html",
@@ -49,5 +52,5 @@ def attention(scope) -> dict:
         overdue += control.overdue(municipality, today)
         due_soon += control.due_soon(municipality, today, days=14)
         warnings += council_warnings(municipality, today)
-    failed = ImportBatch.objects.filter(status=ImportBatch.Status.FAILED).order_by("-created_at")[:5]
+    failed = ImportBatch.objects.filter(status=ImportBatch.Status.FAILED).defer(*HEAVY_BATCH_FIELDS).order_by("-created_at")[:5]
     return {"overdue": overdue[:10], "due_soon": due_soon[:10], "council_warnings": warnings, "failed_imports": failed}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from msoko.analytics import selectors as analytics
@@ -12,10 +11,13 @@ from msoko.catalog import selectors as catalog
 from msoko.registry import selectors as registry
 from msoko.registry.access import organisation_or_404, scope_for
 from msoko.registry.models import Organisation
+from msoko.reports.page_tables import xlsx_export
+from msoko.web.paging import paginate
 from msoko.web.shell import selected_year
 
 
 @login_required
+@xlsx_export("organisations")
 def organisation_list(request):
     scope = scope_for(request.user)
     year = selected_year(request)
@@ -26,8 +28,8 @@ def organisation_list(request):
         cluster=request.GET.get("cluster", ""),
         year=year,
     ).select_related("municipality")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    clusters = registry.clusters_by_org(year)
+    page = paginate(request, qs)
+    clusters = registry.clusters_by_org(year, [o.pk for o in page.object_list])
     return render(
         request,
         "web/organisations.html",
@@ -45,7 +47,7 @@ def organisation_list(request):
 
 
 def _dynamics(org: Organisation, indicators: list, years: list[int]) -> dict[str, dict[int, float | None]]:
-    per_org = analytics.indicator_values(indicators, organisation_ids=[org.pk], years=years)
+    per_org = analytics.stored_indicator_values(indicators, organisation_ids=[org.pk], years=years)
     table: dict[str, dict[int, float | None]] = {}
     for row in per_org.iter_rows(named=True):
         table.setdefault(row["indicator"], {})[row["year"]] = row["value"]
@@ -53,15 +55,12 @@ def _dynamics(org: Organisation, indicators: list, years: list[int]) -> dict[str
 
 
 def _municipal(org: Organisation, indicators: list, year: int) -> dict[str, float | None]:
-    ids = list(Organisation.objects.filter(municipality=org.municipality, kind=org.kind).values_list("pk", flat=True))
-    per_org = analytics.indicator_values(indicators, organisation_ids=ids, years=[year])
-    if per_org.is_empty():
-        return {}
-    agg = analytics.aggregate_values(indicators, per_org)
-    return dict(zip(agg["indicator"].to_list(), agg["value"].to_list(), strict=True))
+    """The municipality's value over organisations of the same kind (stored once per data change)."""
+    return analytics.municipal_values(indicators, org.municipality_id, org.kind, year)
 
 
 @login_required
+@xlsx_export("organisation")
 def organisation_card(request, code: str):
     org = organisation_or_404(request.user, code)
     year = selected_year(request)
@@ -88,7 +87,7 @@ def organisation_card(request, code: str):
                  "change": change, "municipal": municipal.get(ind.code)}
             )
         sections = [{"direction": d, "rows": rows} for d, rows in sorted(by_direction.items(), key=lambda kv: kv[0].number)]
-    cluster = registry.clusters_by_org(year).get(org.pk)
+    cluster = registry.clusters_by_org(year, [org.pk]).get(org.pk)
     analysis = analysis_for_organisation(org, year.start_year if year else None) if org.kind == org.Kind.SCHOOL else None
     return render(
         request,
