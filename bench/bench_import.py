@@ -8,7 +8,8 @@ schools, and reports, each format in its own process (so each has its own peak R
 
 * xlsx: the bare calamine read (fastexcel → Polars strings, no checks) against openpyxl read-only
   (`iter_rows(values_only=True)`) over a prefix of the same file, extrapolated linearly;
-* the reader the import uses (`read_table`: file checks, calamine or Polars CSV, cleaning);
+* the reader the import uses (`read_table`: file checks, calamine or Polars CSV, cleaning), and for
+  xlsx the safety scan inside it (`check_xlsx`) timed on its own;
 * the whole import (read, validate, store, derive, commit) in rows/s, with its stages;
 * wall and CPU seconds of each step, the load average, the peak RSS of the process.
 """
@@ -146,6 +147,13 @@ def main() -> None:
         print(f"{fmt}: calamine быстрее openpyxl в {(n / bare.wall) / (count / op.wall):.1f} раза "
               f"(по ЦП — в {(n / bare.cpu) / (count / op.cpu):.1f} раза)")
 
+    if fmt == "xlsx":
+        from msoko.collection.readers.inspect import check_xlsx
+
+        with Clock() as scan:
+            check_xlsx(path)
+        print(f"{fmt}: из них проверка безопасности (zip, XML листа; входит в чтение для импорта) "
+              f"{scan.wall:.1f} с (ЦП {scan.cpu:.1f} с)")
     with Clock() as read:
         table = read_table(path)
     rows_read = table.rows
@@ -153,7 +161,8 @@ def main() -> None:
     what = "проверка файла + calamine + очистка" if fmt == "xlsx" else "проверка кодировки + Polars + очистка"
     print(f"{fmt}: чтение для импорта ({what}) {read.wall:.1f} с (ЦП {read.cpu:.1f} с) — {rate(rows_read, read.wall)} строк/с")
     if fmt == "xlsx":
-        print(f"{fmt}: чтение для импорта быстрее openpyxl в {(n / read.wall) / (count / op.wall):.1f} раза")
+        print(f"{fmt}: чтение для импорта быстрее openpyxl в {(n / read.wall) / (count / op.wall):.1f} раза "
+              f"(по ЦП — в {(n / read.cpu) / (count / op.cpu):.1f} раза)")
 
     ImportBatch.objects.filter(kind="vpr", file_name=path.name).delete()
     VprResult.objects.filter(organisation__municipality=municipality).delete()
@@ -162,9 +171,11 @@ def main() -> None:
         result = import_file("vpr", path, confirm_replace=True, progress=stages)
     stages.finish()
     print(f"{fmt}: этапы импорта — " + "; ".join(f"{name} {seconds:.1f} с" for name, seconds in stages.seconds.items()))
-    share = f"{100 * read.wall / whole_import.wall:.0f} % скорости чтения для импорта"
+    share = (f"{100 * read.wall / whole_import.wall:.0f} % скорости чтения для импорта, "
+             f"по ЦП {100 * read.cpu / whole_import.cpu:.0f} %")
     if fmt == "xlsx":
-        share += f", {100 * bare.wall / whole_import.wall:.0f} % скорости calamine без проверок"
+        share += (f"; {100 * bare.wall / whole_import.wall:.0f} % скорости calamine без проверок, "
+                  f"по ЦП {100 * bare.cpu / whole_import.cpu:.0f} %")
     print(f"{fmt}: импорт целиком {whole_import.wall:.1f} с (ЦП {whole_import.cpu:.1f} с) — "
           f"{rate(n, whole_import.wall)} строк/с ({share}); статус {result.status}")
     if result.status != "done":

@@ -6,7 +6,8 @@
 #
 # Needs the region demo in that database (`msoko demo --schools 1500 --years 3 --no-serve`, whose
 # manifest with the logins is in $MSOKO_DATA_DIR/demo-files). Starts gunicorn (msoko.wsgi, gthread,
-# $MSOKO_WORKERS workers × $MSOKO_THREADS threads, static files by whitenoise) on 127.0.0.1:$PORT,
+# $MSOKO_WORKERS workers × $MSOKO_THREADS threads, keep-alive 75 s — longer than a think time, so an idle
+# connection is never closed just as the next request is sent —, static files by whitenoise) on 127.0.0.1:$PORT,
 # runs locust headless with CSV output into $OUT, stops gunicorn, prints p50 / p95 / p99 and errors.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +26,7 @@ mkdir -p "$OUT"
 
 .venv/bin/msoko collectstatic --noinput -v0
 .venv/bin/gunicorn msoko.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --worker-class gthread \
-    --threads "$THREADS" --timeout 120 --access-logfile "$OUT/access.log" --error-logfile "$OUT/gunicorn.log" &
+    --threads "$THREADS" --timeout 120 --keep-alive 75 --access-logfile "$OUT/access.log" --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do

@@ -334,10 +334,10 @@ def summed_elements() -> set[str]:
 def _recompute_totals(changes: list[dict]) -> list[dict]:
     """Recompute the totals the changed categories feed, as an import does; returns the totals' changes.
 
-    Calls the pipeline's own `_recompute_totals` (collection.services) per period and element, for the
+    Calls the pipeline's own `recompute_totals` (collection.services) per period and element, for the
     organisations whose categories of that element changed.
     """
-    from msoko.collection.services import _recompute_totals as recompute_for_import
+    from msoko.collection.services import recompute_totals as recompute_for_import
 
     summed = summed_elements()
     groups: dict[tuple[int, str], set[int]] = {}

@@ -287,6 +287,8 @@ def import_file(
         return _failed(kind, name, checksum, stored, [{"text": str(exc), "message": str(exc), "level": "error"}], actor=actor)
 
     same = ImportBatch.objects.filter(kind=kind, checksum=checksum, status=ImportBatch.Status.DONE).first()
+    if same is not None and allowed is not None and not _orgs_within((same.scope or {}).get("orgs", []), allowed):
+        same = None  # not a no-op for this user: the file is checked below and refused for its foreign rows
     if same is not None:
         user = actor if getattr(actor, "is_authenticated", False) else None
         when = timezone.localtime(same.created_at).strftime("%d.%m.%Y %H:%M")
@@ -384,7 +386,7 @@ def _commit(kind, fmt, parsed: Parsed, name, checksum, stored, start, conflicts,
     report(0, 1, "расчёт")
     written = _write_values(batch, derived, orgs, period, fmt)
     if fmt.derived_elements and fmt.sum_totals:
-        _recompute_totals(batch, period, fmt.derived_elements, touched_orgs)
+        recompute_totals(batch, period, fmt.derived_elements, touched_orgs)
     report(1, 1, "расчёт")
     batch.rows_loaded = loaded
     batch.values_written = written
@@ -648,8 +650,27 @@ def _write_values(batch: ImportBatch, derived: pl.DataFrame, orgs: dict[str, int
     return cells.height
 
 
-def _recompute_totals(batch: ImportBatch | None, period: Period, element_codes, org_ids: set[int]) -> None:
-    """Category "" = the sum over the other categories, across all imports in force."""
+def refresh_after_import(result: ImportResult, progress: Progress | None = None) -> None:
+    """Bring the stored indicator values up to date once an import changed data (done or restored), so
+    pages read them instead of paying the recomputation on the first request. The entry points (upload
+    job, `msoko import`, the API) call it; the demo and the tests import many files and refresh once."""
+    if result.status not in {"done", "restored"}:
+        return
+    if progress is not None:
+        progress(0, 1, "пересчёт показателей")
+    from msoko.analytics.services import refresh_indicator_store  # analytics owns the store
+
+    refresh_indicator_store()
+
+
+def _orgs_within(codes: Iterable[str], allowed: set[int]) -> bool:
+    """Whether every organisation code of an earlier import belongs to the allowed organisations."""
+    return not Organisation.objects.filter(code__in=list(codes)).exclude(pk__in=allowed).exists()
+
+
+def recompute_totals(batch: ImportBatch | None, period: Period, element_codes, org_ids: set[int]) -> None:
+    """Category "" = the sum over the other categories, across all imports in force (imports and API writes
+    call it after changing category values; `batch` is the import to credit, None for an API write)."""
     if not org_ids:
         return
     elements = ensure_derived_elements(element_codes)
@@ -693,7 +714,7 @@ def restore_import(batch: ImportBatch, actor: Any = None) -> ImportResult:
         if fmt.derived_elements and fmt.sum_totals and batch.academic_year_id:
             from msoko.registry.services import year_period
 
-            _recompute_totals(batch, year_period(batch.academic_year), fmt.derived_elements, touched)
+            recompute_totals(batch, year_period(batch.academic_year), fmt.derived_elements, touched)
         audit.record(actor, "restore", batch, after={"withdrawn": [b.pk for b in current]})
     message = f"Загрузка №{batch.pk} «{batch.file_name}» восстановлена; сняты: {', '.join('№' + str(b.pk) for b in current) or 'нет'}."
     return ImportResult("restored", message, batch, batch.kind, batch.rows_total, len(restored))

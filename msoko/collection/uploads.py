@@ -120,6 +120,7 @@ def run(job_id: int) -> UploadJob:
             job.kind or None, job_path(job), name=job.file_name, profile=job.mapping or None, year=job.year,
             actor=job.created_by, confirm_replace=job.confirm_replace, progress=progress,
         )
+        services.refresh_after_import(result, progress)
     except Exception as exc:  # the job must end in a state the page can show
         result = services.ImportResult("failed", f"Загрузка прервана, данные не изменены: {type(exc).__name__}: {exc}")
     job.refresh_from_db()
@@ -138,4 +139,6 @@ def run(job_id: int) -> UploadJob:
 
 
 def restore(batch: ImportBatch, actor: Any = None) -> services.ImportResult:
-    return services.restore_import(batch, actor=actor)
+    result = services.restore_import(batch, actor=actor)
+    services.refresh_after_import(result)
+    return result

@@ -17,6 +17,7 @@ from msoko.cycle.models import (
     Practice,
 )
 from msoko.registry.models import Organisation, Person
+from msoko.web.widgets import LongSelect, LongSelectMultiple
 
 DIRECTION_CHOICES = [(n, f"Направление {n}") for n in range(1, 9)]
 POSITION_CHOICES = [(p.code, f"{p.number}. {p.name}") for p in CYCLE_POSITIONS]
@@ -67,7 +68,8 @@ class DecisionForm(forms.Form):
     direction_number = direction_field(required=False)
     content = forms.CharField(label="Содержание решения", widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label="Срок исполнения", required=False, widget=DATE)
-    responsible = forms.ModelMultipleChoiceField(label="Ответственные", queryset=Person.objects.none(), required=False)
+    responsible = forms.ModelMultipleChoiceField(label="Ответственные", queryset=Person.objects.none(), required=False,
+                                                 widget=LongSelectMultiple)
     document_url = forms.URLField(label="Документ (ссылка)", required=False, assume_scheme="https")
 
     def __init__(self, *args, people=None, **kwargs):
@@ -83,7 +85,7 @@ class DecisionCloseForm(forms.Form):
 class RecommendationForm(forms.Form):
     direction_number = direction_field(required=False)
     addressee_level = forms.ChoiceField(label="Уровень адресата", choices=AddresseeLevel.choices, initial=AddresseeLevel.ORGANISATION)
-    organisation = forms.ModelChoiceField(label="Организация", queryset=Organisation.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(label="Организация", queryset=Organisation.objects.none(), required=False, widget=LongSelect)
     title = forms.CharField(label="Заголовок", max_length=300)
     text = forms.CharField(label="Текст рекомендации", widget=forms.Textarea(attrs={"rows": 4}))
     deadline = forms.DateField(label="Срок", required=False, widget=DATE)
@@ -97,7 +99,7 @@ class RecommendationForm(forms.Form):
 class FindingsForm(forms.Form):
     """«Сформировать рекомендации»: drafts from the latest analysis runs' findings about one organisation."""
 
-    organisation = forms.ModelChoiceField(label="Организация из выводов анализа", queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(label="Организация из выводов анализа", queryset=Organisation.objects.none(), widget=LongSelect)
     source = forms.ChoiceField(label="Выводы анализа", required=False, choices=[
         ("", "все виды анализа"), ("shnor", "ШНОР / ШНСУ"), ("objectivity", "объективность результатов"),
         ("monitoring", "мониторинг показателей (зоны риска)"),
@@ -117,7 +119,7 @@ class ReportForm(forms.Form):
 class PracticeForm(forms.Form):
     title = forms.CharField(label="Название практики", max_length=300)
     description = forms.CharField(label="Описание", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    organisation = forms.ModelChoiceField(label="Организация", queryset=Organisation.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(label="Организация", queryset=Organisation.objects.none(), required=False, widget=LongSelect)
     direction_numbers = forms.TypedMultipleChoiceField(label="Направления", choices=DIRECTION_CHOICES, coerce=int)
     source = forms.ChoiceField(label="Источник", choices=Practice.Source.choices)
     document_url = forms.URLField(label="Документ (ссылка)", required=False, assume_scheme="https")
@@ -131,8 +133,9 @@ class PracticeForm(forms.Form):
 class EffectivenessForm(forms.Form):
     direction_number = direction_field()
     indicator_codes = forms.CharField(label="Коды показателей (через запятую)", max_length=500)
-    target = forms.ModelMultipleChoiceField(label="Целевые организации", queryset=Organisation.objects.none())
-    comparison = forms.ModelMultipleChoiceField(label="Группа сравнения", queryset=Organisation.objects.none(), required=False)
+    target = forms.ModelMultipleChoiceField(label="Целевые организации", queryset=Organisation.objects.none(), widget=LongSelectMultiple)
+    comparison = forms.ModelMultipleChoiceField(label="Группа сравнения", queryset=Organisation.objects.none(), required=False,
+                                            widget=LongSelectMultiple)
     before_year = forms.IntegerField(label="Год «до» (начало учебного года)", min_value=2000, max_value=2100)
     after_year = forms.IntegerField(label="Год «после» (начало учебного года)", min_value=2000, max_value=2100)
     verdict = forms.ChoiceField(
@@ -164,7 +167,7 @@ class BodyForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    person = forms.ModelChoiceField(label="Человек", queryset=Person.objects.none())
+    person = forms.ModelChoiceField(label="Человек", queryset=Person.objects.none(), widget=LongSelect)
     role = forms.ChoiceField(label="Роль", choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
     date_from = forms.DateField(label="С", widget=DATE)
     date_to = forms.DateField(label="По", widget=DATE, required=False)

@@ -45,6 +45,28 @@ def require_body_officer(user, body, day: datetime.date) -> None:
     )
 
 
+def is_body_officer(user, body, day: datetime.date) -> bool:
+    try:
+        require_body_officer(user, body, day)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def require_council_reader(user) -> None:
+    """Council pages (bodies, meetings, protocols) are read by staff, by holders of the council role and
+    by anyone who is a member of a body; what they may change is decided by the services."""
+    from msoko.registry.models import Role
+
+    scope = scope_for(user)
+    if scope.is_staff or Role.COUNCIL in scope.roles:
+        return
+    person = person_of(user)
+    if person is not None and person.body_memberships.exists():
+        return
+    raise PermissionDenied("Раздел доступен специалистам управления образования и членам совета.")
+
+
 def require_organisation_user(user, organisation: Organisation | None) -> None:
     """Only the addressed organisation answers what is addressed to it."""
     scope = scope_for(user)

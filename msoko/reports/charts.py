@@ -77,7 +77,9 @@ def _decimal_comma(value: float, _position=None) -> str:
 def _style(ax, chart, title_size: float = 11) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    ax.set_title(chart.title, fontsize=title_size, loc="left")
+    # an explicit y fixes the title above the axes: matplotlib otherwise measures every tick label
+    # on each draw to keep the title clear of top ticks (a fifth of the drawing time; none is on top)
+    ax.set_title(chart.title, fontsize=title_size, loc="left", y=1.0)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     value_axis = ax.xaxis if getattr(chart, "horizontal", False) else ax.yaxis
@@ -172,7 +174,7 @@ def _line_axes(ax, chart: LineChart, small: bool = False, legend: bool = True) -
 def _draw_grid(chart: GridChart):
     fig = _figure(6.0, 3.6)
     ax = fig.add_subplot()
-    ax.set_title(chart.title, fontsize=11, loc="left")
+    ax.set_title(chart.title, fontsize=11, loc="left", y=1.0)
     for r, row in enumerate(chart.counts):
         for c, count in enumerate(row):
             colour = chart.colours[r][c] if chart.colours else ""
@@ -227,9 +229,23 @@ def _draw(chart: Chart, fmt: str) -> bytes:
         if fmt == "svg":
             fig.savefig(buffer, format="svg", metadata={"Date": None})
         elif fmt == "png":
-            # light zlib compression: a third of the PNG time at the default level, +30 % size
-            fig.savefig(buffer, format="png", dpi=PNG_DPI, pil_kwargs={"compress_level": 1})
+            _write_png(fig, buffer)
         else:
             raise ValueError(f"неизвестный формат диаграммы: {fmt}")
     return buffer.getvalue()
 
+
+
+def _write_png(fig, buffer: io.BytesIO) -> None:
+    """An opaque RGB PNG with light compression. `savefig` writes RGBA, which WeasyPrint splits into
+    an image and an alpha mask and compresses twice for every PDF; the charts have a white
+    background, so the alpha channel carries nothing. Compression level 1 instead of the default
+    6: a third of the PNG time for +30 % size (the PDF compresses the image again anyway)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig.set_dpi(PNG_DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+    image.save(buffer, format="PNG", compress_level=1, dpi=(PNG_DPI, PNG_DPI))

@@ -90,3 +90,17 @@ def test_indicators_outside_the_store_are_computed_live(world):
     frame = selectors.stored_indicator_values(list(Indicator.objects.all()), years=[2024])
     assert sorted(frame.get_column("value").to_list()) == [pytest.approx(5.0), pytest.approx(20.0)]
     assert isinstance(frame, pl.DataFrame)
+
+
+def test_an_import_from_the_command_line_refreshes_the_store_at_once(world, tmp_path):
+    from django.core.management import call_command
+
+    from msoko.collection.tests.files import VPR_HEADER, vpr_row, write_csv
+    from msoko.collection.tests.test_formats import FULL
+
+    refresh_indicator_store()
+    stamp = IndicatorStore.objects.get().stamp
+    path = write_csv(tmp_path / "vpr.csv", [VPR_HEADER, vpr_row("OO-B", "P9", FULL, 5, 4, year="2025/26")])
+    call_command("import", "vpr", str(path), "--no-progress")
+    state = IndicatorStore.objects.get()
+    assert state.stamp != stamp and state.stamp == selectors.data_stamp()  # fresh before any page asks

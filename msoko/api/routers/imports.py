@@ -86,6 +86,7 @@ def start_import(
             kind or None, path, name=name, year=year or None, actor=request.user, confirm_replace=confirm_replace,
             allowed_organisations=allowed,
         )
+        services.refresh_after_import(result)
     if result.status == "needs_confirmation":
         return Status(409, {"detail": result.message, "conflicts": [b.pk for b in result.conflicts]})
     if result.batch is None:

@@ -49,10 +49,23 @@ _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _ROW_END = re.compile(rb"</(?:\w+:)?row>")
 _UNREFERENCED_CELL = re.compile(rb'<c(?! r=")[\s>/]')
 _UNREFERENCED_ROW = re.compile(rb'<row(?! r=")[\s>/]')
+# A cell tag not in the plain form `<c r="B7"` (column up to AZ, row up to 1 039 999: a ВПР export of
+# a million participants has rows 1 000 000 and 1 000 001).
+_ODD_CELL = re.compile(rb'<c(?! r="A?[A-Z](?:[0-9]{1,6}+|10[0-3][0-9]{4})")[\s>/]')
+# A reference written in a way no spreadsheet writer uses but XML allows (a tab or line break before
+# the attribute, spaces around «=», single quotes, lower-case letters): the patterns above, which
+# start with the literal ` r="`, would not see it, so such a sheet is measured with `_ANY_REF`.
+_UNUSUAL_REF = re.compile(rb"r(?:(?<=[\t\n\r]r)\s*=|(?<=\sr)(?:\s+=|=\s|='|=\"[a-z]))")
+_ANY_REF = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]*)([0-9]+)[\"']")
 _UNIQUE_COUNT = re.compile(rb"uniqueCount=\"(\d+)\"")
 
 ZIP_STORED, ZIP_DEFLATED = 0, 8
 INFLATE_CHUNK = 4 * 1024 * 1024
+
+
+def _row_number(digits: bytes) -> int:
+    """A row reference as a number; past 12 digits just «too far» (`int` refuses 4 300+ digits)."""
+    return int(digits) if len(digits) <= 12 else 10**12
 
 
 def column_index(letters: str) -> int:
@@ -237,9 +250,9 @@ def _check_head(head: bytes, info: zipfile.ZipInfo, name: str) -> None:
         )
     if info.filename.endswith("sharedStrings.xml"):
         declared = _UNIQUE_COUNT.search(head)
-        if declared and int(declared.group(1)) > max(info.file_size // 4, 1000):
+        if declared and _row_number(declared.group(1)) > max(info.file_size // 4, 1000):
             raise ReadError(
-                f"Файл «{name}» отклонён: список строк книги заявляет {int(declared.group(1))} записей, "
+                f"Файл «{name}» отклонён: список строк книги заявляет {_row_number(declared.group(1))} записей, "
                 f"а занимает {info.file_size} байт — файл испорчен или подделан."
             )
 
@@ -247,12 +260,19 @@ def _check_head(head: bytes, info: zipfile.ZipInfo, name: str) -> None:
 def _scan_sheet(
     raw: BinaryIO, info_zip: zipfile.ZipInfo, name: str, sheet: str, info: XlsxInfo, *, table: bool = True
 ) -> None:
-    """Stream the sheet XML once: dimension, where cells really are and (for a data table, `table`)
-    formulas and merged header cells."""
+    """Stream the sheet XML once: dimension, (for a data table, `table`) formulas and merged header
+    cells, and whether every cell is in the plain form that cannot be placed too far.
+
+    Almost every writer puts each cell as `<c r="B7"`. With columns up to AZ and rows up to 1 039 999
+    such cells span at most 1 039 999 × 52 < MAX_CELLS, so the sheet is safe without measuring where
+    they are (row elements do not matter: calamine places a cell by its own reference when it has
+    one). One search per chunk for a cell tag *not* in that form costs about a tenth of a second
+    per 150 MB of XML; only a sheet where one turns up (a far or wide reference, a cell without a
+    reference, a namespace prefix) is measured exactly, in a second pass (`_measure_sheet`).
+    """
     tail = b""
     seen_dimension = False
-    max_row, max_column = 0, 0
-    unreferenced = False
+    plain = True
     for chunk in _inflate(raw, info_zip, name):
         if not tail:
             _check_head(chunk, info_zip, name)
@@ -262,31 +282,58 @@ def _scan_sheet(
             if match:
                 seen_dimension = True
                 _check_dimension(match, name, sheet, info)
-        if table and (b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data) and _FORMULA.search(data):
+        if table:
+            _check_table_chunk(data, name, sheet)
+        # Up to the last «<»: a tag cut by the chunk end is seen whole next time.
+        if plain and (_ODD_CELL.search(data, 0, data.rfind(b"<")) or (b":" in data and b":c" in data)):
+            plain = False
+        tail = data[-256:]
+    if not plain:
+        _measure_sheet(raw, info_zip, name, sheet)
+
+
+def _check_table_chunk(data: bytes, name: str, sheet: str) -> None:
+    """Formulas and merged header cells, refused in a data table. The one-byte searches (memchr
+    speed) skip the chunks that cannot hold an «f» or a «mergeCell» tag at all."""
+    if b"f" in data and (b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data) \
+            and _FORMULA.search(data):
+        raise ReadError(
+            f"Файл «{name}», лист «{sheet}»: в ячейках есть формулы. Замените их значениями "
+            "(«Копировать → Специальная вставка → Значения») и загрузите файл снова."
+        )
+    for merge in _MERGE.finditer(data) if b"g" in data and b"mergeCell " in data else ():
+        if _row_number(merge.group(2)) == 1:
+            first, last = merge.group(1).decode(), merge.group(3).decode()
             raise ReadError(
-                f"Файл «{name}», лист «{sheet}»: в ячейках есть формулы. Замените их значениями "
-                "(«Копировать → Специальная вставка → Значения») и загрузите файл снова."
+                f"Файл «{name}», лист «{sheet}», строка 1: объединённые ячейки заголовка "
+                f"({first}1:{last}{merge.group(4).decode()}). Каждому столбцу нужен свой заголовок "
+                "в отдельной ячейке первой строки.",
+                sheet=sheet, row=1, column=first,
             )
-        for merge in _MERGE.finditer(data) if table and b"mergeCell " in data else ():
-            if int(merge.group(2)) == 1:
-                first, last = merge.group(1).decode(), merge.group(3).decode()
-                raise ReadError(
-                    f"Файл «{name}», лист «{sheet}», строка 1: объединённые ячейки заголовка "
-                    f"({first}1:{last}{merge.group(4).decode()}). Каждому столбцу нужен свой заголовок "
-                    "в отдельной ячейке первой строки.",
-                    sheet=sheet, row=1, column=first,
-                )
+
+
+def _measure_sheet(raw: BinaryIO, info_zip: zipfile.ZipInfo, name: str, sheet: str) -> None:
+    """Where the cells of a sheet not in the plain form really are: every reference, and for cells
+    or rows without one, a count of what could be placed by counting."""
+    tail = b""
+    max_row, max_column = 0, 0
+    unreferenced = unusual = False
+    for chunk in _inflate(raw, info_zip, name):
+        data = tail + chunk
         rows = _ROW_REF.findall(data) + _FAR_CELL_REF.findall(data)
         columns = set(_WIDE_CELL_COLUMN.findall(data))
         if columns:
             widest = max(columns, key=lambda letters: (len(letters), letters))
             max_column = max(max_column, column_index(widest.decode()) if len(widest) < 4 else MAX_COLUMNS + 1)
             rows += _WIDE_CELL_ROW.findall(data)
-        max_row = max(max_row, max(map(int, rows), default=0))
+        max_row = max(max_row, max(map(_row_number, rows), default=0))
         _check_extent(name, sheet, max_row, max(max_column, 26 if max_row else 0))
         if not unreferenced:  # up to the last «<»: a tag cut by the chunk end is seen whole next time
             unreferenced = _has_unreferenced(data[: data.rfind(b"<")])
+        unusual = unusual or bool(_UNUSUAL_REF.search(data))
         tail = data[-256:]
+    if unusual:
+        max_row, max_column = _measure_any_refs(raw, info_zip, name, sheet, max_row, max_column)
     if unreferenced:
         _check_counted_extent(raw, info_zip, name, sheet, max_row, max_column)
     if max_column > MAX_CELLS // MAX_ROWS:
@@ -294,9 +341,25 @@ def _scan_sheet(
         tail = b""
         for chunk in _inflate(raw, info_zip, name):
             data = tail + chunk
-            max_row = max(max_row, max(map(int, _NARROW_CELL_REF.findall(data)), default=0))
+            max_row = max(max_row, max(map(_row_number, _NARROW_CELL_REF.findall(data)), default=0))
             tail = data[-256:]
         _check_extent(name, sheet, max_row, max_column)
+
+
+def _measure_any_refs(raw: BinaryIO, info_zip: zipfile.ZipInfo, name: str, sheet: str, max_row: int,
+                      max_column: int) -> tuple[int, int]:
+    """The farthest row and column of every reference, however its attribute is written."""
+    tail = b""
+    for chunk in _inflate(raw, info_zip, name):
+        data = tail + chunk
+        for letters, digits in _ANY_REF.findall(data):
+            max_row = max(max_row, _row_number(digits))
+            if letters:
+                max_column = max(max_column, column_index(letters.upper().decode()) if len(letters) < 4
+                                 else MAX_COLUMNS + 1)
+        _check_extent(name, sheet, max_row, max(max_column, 26 if max_row else 0))
+        tail = data[-256:]
+    return max_row, max_column
 
 
 def _has_unreferenced(data: bytes) -> bool:
@@ -336,7 +399,7 @@ def _check_dimension(match: re.Match, name: str, sheet: str, info: XlsxInfo) -> 
     last_col = match.group(3) or match.group(1)
     last_row = match.group(4) or match.group(2)
     columns = column_index(last_col.decode())
-    rows = int(last_row)
+    rows = _row_number(last_row)
     info.rows, info.columns = rows, columns
     if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
         raise ReadError(

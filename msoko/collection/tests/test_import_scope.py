@@ -134,3 +134,16 @@ def test_rows_of_other_organisations_fail_a_scoped_import(world, tmp_path):
     allowed = import_file("vpr", path, allowed_organisations=(pk for pk in [world.school_a.pk, world.school_b.pk]))
     assert allowed.status == "done", allowed.errors
     assert VprResult.objects.count() == 3
+
+
+def test_a_file_already_loaded_is_not_a_no_op_for_a_user_outside_its_organisations(world, tmp_path):
+    path = write_xlsx(tmp_path / "vpr.xlsx", [VPR_HEADER, vpr_row("OO-B", "P2", FULL, 5, 4)])
+    assert import_file("vpr", path).status == "done"
+    before = snapshot()
+    result = import_file("vpr", path, allowed_organisations=[world.school_a.pk])
+    # refused for its foreign rows, not «уже загружен» with the earlier import's number and date
+    assert result.status == "failed"
+    assert "уже загружен" not in result.message
+    assert "организация «OO-B» не входит" in result.errors[0]["message"]
+    assert snapshot() == before
+    assert import_file("vpr", path, allowed_organisations=[world.school_b.pk]).status == "unchanged"

@@ -61,8 +61,11 @@ def upload(request):
 
 
 def _job(request, pk: int) -> UploadJob:
+    """An upload job is its uploader's work in progress (the file may hold other territories' rows):
+    only the uploader (and a superuser) sees it; everyone else finds the result in the import history."""
     require_staff(request.user)
-    return get_object_or_404(UploadJob, pk=pk)
+    mine = UploadJob.objects.all() if request.user.is_superuser else UploadJob.objects.filter(created_by=request.user)
+    return get_object_or_404(mine, pk=pk)
 
 
 def _mapping_rows(preview, fmt) -> tuple[list[dict], list[tuple[str, str]]]:

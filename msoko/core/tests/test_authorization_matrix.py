@@ -95,6 +95,7 @@ NONE = K()
 ALL_PAGE = access(LOGGED_IN)
 STAFF_PAGE = access(STAFF)
 STAFF_ACTION = access(STAFF, REDIRECT)
+COUNCIL_READ = access(STAFF | {"council"})  # council members read meetings and protocols (UI.md), staff run them
 
 FILL_FORM = api({"school_a", "admin"}, denied=404) | {r: 403 for r in STAFF - {"admin"}}
 REVIEW_FORM = api(set(), denied=404) | {r: 403 for r in STAFF | {"school_a"}}
@@ -114,10 +115,11 @@ MATRIX: dict[str, Entry] = {
     # --- collection: uploads and history (staff), campaigns (staff), forms (the school and staff)
     "collection:index": page(NONE, access(STAFF) | {r: REDIRECT for r in SCHOOLS | OUTSIDERS}),
     "collection:upload": page(NONE, STAFF_PAGE),
-    "collection:job": page(K(pk="job"), STAFF_PAGE),
-    "collection:job_mapping": action(K(pk="job"), STAFF_ACTION),
-    "collection:job_replace": action(K(pk="job"), STAFF_ACTION),
-    "collection:job_status": page(K(pk="job"), STAFF_PAGE),
+    # an upload job is its uploader's (the department here): other staff get 404
+    "collection:job": page(K(pk="job"), access(MANAGERS) | {r: 404 for r in STAFF - MANAGERS}),
+    "collection:job_mapping": action(K(pk="job"), access(MANAGERS, REDIRECT) | {r: 404 for r in STAFF - MANAGERS}),
+    "collection:job_replace": action(K(pk="job"), access(MANAGERS, REDIRECT) | {r: 404 for r in STAFF - MANAGERS}),
+    "collection:job_status": page(K(pk="job"), access(MANAGERS) | {r: 404 for r in STAFF - MANAGERS}),
     "collection:history": page(NONE, STAFF_PAGE),
     "collection:batch": page(K(pk="batch"), STAFF_PAGE),
     "collection:batch_errors": page(K(pk="bad_batch"), STAFF_PAGE),
@@ -186,19 +188,19 @@ MATRIX: dict[str, Entry] = {
     "cycle:effectiveness": page(NONE, STAFF_PAGE),
     "cycle:effectiveness_create": action(NONE, STAFF_ACTION),
     "cycle:next_goal": action(K(pk="effectiveness"), access(DIRECTION_1, REDIRECT)),
-    "cycle:council": page(NONE, STAFF_PAGE),
+    "cycle:council": page(NONE, COUNCIL_READ),
     "cycle:body_create": action(NONE, STAFF_ACTION),
-    "cycle:body": page(K(pk="body"), STAFF_PAGE),
+    "cycle:body": page(K(pk="body"), COUNCIL_READ),
     "cycle:member_add": action(K(pk="body"), STAFF_ACTION),
     "cycle:meeting_create": action(K(pk="body"), STAFF_ACTION),
-    "cycle:meeting": page(K(pk="meeting"), STAFF_PAGE),
+    "cycle:meeting": page(K(pk="meeting"), COUNCIL_READ),
     "cycle:agenda_add": action(K(pk="meeting"), STAFF_ACTION),
     "cycle:attendance": action(K(pk="meeting"), access({"methodist"} | MANAGERS, REDIRECT)),  # methodist chairs
     "cycle:vote": action(K(pk="meeting", item_pk="item"), STAFF_ACTION),
     "cycle:protocol_generate": action(K(pk="meeting"), access({"methodist"} | MANAGERS, REDIRECT)),
-    "cycle:protocol": page(K(pk="meeting"), STAFF_PAGE),
+    "cycle:protocol": page(K(pk="meeting"), COUNCIL_READ),
     "cycle:signed_upload": action(K(pk="meeting"), STAFF_ACTION),
-    "cycle:signed": page(K(pk="meeting"), STAFF_PAGE),
+    "cycle:signed": page(K(pk="meeting"), COUNCIL_READ),
     # --- public section: no login
     "public:index": page(NONE, access(LOGGED_IN, anonymous=200)),
     "public:document": page(K(pk="document"), access(LOGGED_IN, anonymous=200)),

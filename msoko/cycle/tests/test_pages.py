@@ -261,3 +261,31 @@ def test_a_published_document_must_be_withdrawn_before_it_is_deleted(client_for,
     documents.set_published(world.operator, doc, False)
     client_for("executor").post(f"/cycle/documents/{doc.pk}/delete/")  # executor of direction 2
     assert not CycleDocument.objects.exists()
+
+
+def test_a_council_member_reads_the_meeting_and_protocol_but_only_its_secretary_runs_it(client_for, world):
+    body = council.create_body(world.department, world.municipality, "council", "Координационный совет", dt.date(2024, 9, 1))
+    member, secretary = world.users["council"].person, world.users["school_b"].person
+    council.add_member(world.department, body, member, "member", dt.date(2024, 9, 1))
+    council.add_member(world.department, body, secretary, "secretary", dt.date(2024, 9, 1))
+    meeting = council.schedule_meeting(world.department, body, "1", dt.date(2024, 10, 15))
+    council.add_agenda_item(world.department, meeting, "Об итогах ВПР", decision_text="Рекомендовать перепроверку")
+    council.record_attendance(world.department, meeting, [member.pk, secretary.pk])
+    council.generate_protocol(world.department, meeting)
+
+    reader = client_for("council")
+    page = text(reader.get(f"/cycle/meetings/{meeting.pk}/"))
+    assert "Об итогах ВПР" in page and "присутствует" in page
+    assert "Отметить явку" not in page and "Добавить вопрос" not in page
+    assert reader.get(f"/cycle/meetings/{meeting.pk}/protocol/download/").status_code == 200
+    assert reader.get(f"/cycle/council/{body.pk}/").status_code == 200
+    before = AuditEntry.objects.count()
+    assert reader.post(f"/cycle/meetings/{meeting.pk}/attendance/", {"present": [member.pk]}).status_code == 403
+    assert AuditEntry.objects.count() == before
+
+    # the secretary is a school's administrator, not staff, yet runs the body's meetings
+    runner = client_for("school_b")
+    assert "Отметить явку" in text(runner.get(f"/cycle/meetings/{meeting.pk}/"))
+    runner.post(f"/cycle/meetings/{meeting.pk}/attendance/", {"present": [member.pk]})
+    assert list(meeting.attendance.filter(present=True).values_list("membership__person", flat=True)) == [member.pk]
+    assert client_for("public").get(f"/cycle/meetings/{meeting.pk}/").status_code == 403

@@ -6,6 +6,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,7 +22,7 @@ from msoko.cycle.forms import (
     VoteCountsForm,
 )
 from msoko.cycle.models import AgendaItem, Body, Meeting
-from msoko.cycle.permissions import can_publish
+from msoko.cycle.permissions import can_publish, is_body_officer, person_of, require_council_reader
 from msoko.cycle.services import council as service
 from msoko.cycle.views.common import form_errors, municipality_for, run, serve
 from msoko.registry.access import require_staff, scope_for
@@ -28,26 +30,47 @@ from msoko.registry.models import Person
 from msoko.reports.page_tables import xlsx_export
 
 
-def _body(request, pk: int) -> Body:
-    require_staff(request.user)
-    return get_object_or_404(Body, pk=pk, municipality=municipality_for(request.user))
+def _body(request, pk: int, *, change: bool = False) -> Body:
+    """A body of the user's municipality; `change`: only staff and the body's officers get past the view
+    (the services then check the exact right)."""
+    require_council_reader(request.user)
+    body = get_object_or_404(_readable_bodies(request.user), pk=pk)
+    if change:
+        _require_runner(request.user, body, datetime.date.today())
+    return body
 
 
-def _meeting(request, pk: int) -> Meeting:
-    require_staff(request.user)
-    return get_object_or_404(Meeting.objects.select_related("body"), pk=pk, body__municipality=municipality_for(request.user))
+def _readable_bodies(user):
+    """Bodies of the user's municipality, and any body the user's person is a member of."""
+    person = person_of(user)
+    mine = Body.objects.filter(memberships__person=person) if person is not None else Body.objects.none()
+    if not scope_for(user).visible_municipalities().exists():
+        return Body.objects.filter(pk__in=mine.values("pk"))
+    return Body.objects.filter(Q(municipality=municipality_for(user)) | Q(pk__in=mine.values("pk")))
+
+
+def _require_runner(user, body: Body, day: datetime.date) -> None:
+    if not scope_for(user).is_staff and not is_body_officer(user, body, day):
+        raise PermissionDenied("Изменять состав и заседания могут управление образования и должностные лица органа.")
+
+
+def _meeting(request, pk: int, *, change: bool = False) -> Meeting:
+    require_council_reader(request.user)
+    meeting = get_object_or_404(Meeting.objects.select_related("body").filter(body__in=_readable_bodies(request.user)), pk=pk)
+    if change:
+        _require_runner(request.user, meeting.body, meeting.date)
+    return meeting
 
 
 def _people(municipality):
-    from django.db.models import Q
-
     return Person.objects.filter(Q(roles__municipality=municipality) | Q(organisation__municipality=municipality)).distinct().order_by("name_key")
 
 
 @login_required
 @xlsx_export("council")
 def council_page(request):
-    scope = require_staff(request.user)
+    require_council_reader(request.user)
+    scope = scope_for(request.user)
     municipality = municipality_for(request.user)
     bodies = Body.objects.filter(municipality=municipality).prefetch_related("meetings")
     return render(request, "cycle/council.html", {
@@ -83,14 +106,14 @@ def body_page(request, pk: int):
         if body.kind == Body.Kind.COUNCIL else [],
         "member_form": MemberForm(people=_people(body.municipality), initial={"date_from": today}),
         "meeting_form": MeetingForm(initial={"date": today}),
-        "can_manage": scope_for(request.user).can_manage,
+        "can_manage": scope_for(request.user).can_manage, "can_run": is_body_officer(request.user, body, today),
     })
 
 
 @login_required
 @require_POST
 def add_member(request, pk: int):
-    body = _body(request, pk)
+    body = _body(request, pk, change=True)
     form = MemberForm(request.POST, people=_people(body.municipality))
     to = reverse("cycle:body", args=[body.pk])
     if not form.is_valid():
@@ -104,7 +127,7 @@ def add_member(request, pk: int):
 @login_required
 @require_POST
 def schedule_meeting(request, pk: int):
-    body = _body(request, pk)
+    body = _body(request, pk, change=True)
     form = MeetingForm(request.POST)
     to = reverse("cycle:body", args=[body.pk])
     if not form.is_valid():
@@ -135,13 +158,14 @@ def meeting_page(request, pk: int):
         "quorum": _quorum(members, sum(1 for v in marks.values() if v)),
         "items": items, "agenda_form": AgendaItemForm(),
         "signed_form": SignedProtocolForm(), "can_publish": can_publish(request.user),
+        "can_run": is_body_officer(request.user, meeting.body, meeting.date),
     })
 
 
 @login_required
 @require_POST
 def add_agenda_item(request, pk: int):
-    meeting = _meeting(request, pk)
+    meeting = _meeting(request, pk, change=True)
     form = AgendaItemForm(request.POST)
     to = reverse("cycle:meeting", args=[meeting.pk])
     if not form.is_valid():
@@ -157,7 +181,7 @@ def add_agenda_item(request, pk: int):
 @login_required
 @require_POST
 def record_attendance(request, pk: int):
-    meeting = _meeting(request, pk)
+    meeting = _meeting(request, pk, change=True)
     present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
     return run(request, lambda: service.record_attendance(request.user, meeting, present),
                "Явка отмечена.", reverse("cycle:meeting", args=[meeting.pk]))
@@ -166,7 +190,7 @@ def record_attendance(request, pk: int):
 @login_required
 @require_POST
 def record_vote(request, pk: int, item_pk: int):
-    meeting = _meeting(request, pk)
+    meeting = _meeting(request, pk, change=True)
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
     to = reverse("cycle:meeting", args=[meeting.pk])
     ballots = {int(k.removeprefix("ballot_")): v for k, v in request.POST.items() if k.startswith("ballot_") and v}
@@ -187,7 +211,7 @@ def record_vote(request, pk: int, item_pk: int):
 @login_required
 @require_POST
 def generate_protocol(request, pk: int):
-    meeting = _meeting(request, pk)
+    meeting = _meeting(request, pk, change=True)
     return run(request, lambda: service.generate_protocol(request.user, meeting), "Проект протокола сформирован.",
                reverse("cycle:meeting", args=[meeting.pk]))
 
@@ -195,7 +219,7 @@ def generate_protocol(request, pk: int):
 @login_required
 @require_POST
 def upload_signed(request, pk: int):
-    meeting = _meeting(request, pk)
+    meeting = _meeting(request, pk, change=True)
     form = SignedProtocolForm(request.POST, request.FILES)
     to = reverse("cycle:meeting", args=[meeting.pk])
     if not form.is_valid():

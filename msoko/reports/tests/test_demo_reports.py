@@ -116,6 +116,41 @@ def test_school_card_shows_its_own_values(demo, tmp_path):
     assert "Адресные рекомендации" in headings(render(document, "docx"))
 
 
+def test_school_card_lists_yes_no_indicators_as_flags_with_their_years(demo, tmp_path):
+    """«Малокомплектная школа», «… (ШНСУ)» and the other yes/no indicators are a school's flags, not
+    rows of its numeric dynamics table: one line per flag set in some year, with those years."""
+    from msoko.catalog.selectors import current_version, indicators
+    from msoko.collection.models import DataValue
+    from msoko.registry.models import Organisation
+
+    school = Organisation.objects.filter(kind="school").order_by("code").first()
+    # the card shows the indicators of the main directions (not of the variant ones)
+    flags = {i.code: i for i in indicators(current_version(), include_variants=False).filter(kind="yes_no")}
+    # expected from the stored «да/нет» data values of each flag's element, year by year
+    set_in: dict[str, list[str]] = {}
+    for code, indicator in sorted(flags.items()):
+        years = sorted({v.period.academic_year.start_year for v in DataValue.objects.filter(
+            organisation=school, data_element__code=indicator.numerator, category="", value__gt=0,
+            period__academic_year__start_year__gte=YEAR - 3, period__academic_year__start_year__lte=YEAR,
+        ).select_related("period__academic_year")})
+        if years:
+            set_in[code] = [f"{y}/{(y + 1) % 100:02d}" for y in years]
+    assert len(set_in) >= 3  # the demo school has several flags set, so the check below is not vacuous
+
+    document = build("card", {"org": school.code, "year": YEAR})
+    workbook = render(document, "xlsx")
+    flag_rows = {str(r[0]).split(" ")[0]: r[1] for r in sheet_rows(workbook, "card_flags") if r[0]}
+    for code, years in set_in.items():
+        assert flag_rows[code] == ", ".join(years)
+    assert set(flag_rows) <= set(flags)
+    value_codes = {str(r[0]).split(" ")[0] for r in sheet_rows(workbook, "card_values") if r[0]}
+    assert value_codes and not value_codes & set(flags)  # no yes/no row in the numeric table
+    first = min(set_in)
+    text = " ".join(pdf_text(render(document, "pdf"), tmp_path).split())
+    assert f"{first} {flags[first].name.split()[0]}" in text
+    assert "Признаки организации" in text
+
+
 def test_annual_report_assembles_every_direction_quickly(demo, tmp_path):
     from msoko.registry.models import Organisation
 

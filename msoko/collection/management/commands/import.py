@@ -45,6 +45,7 @@ class Command(BaseCommand):
                         kind, path, profile=options["profile"], year=options["year"],
                         confirm_replace=True, progress=progress,
                     )
+            services.refresh_after_import(result, progress)
         finally:
             close()
         for warning in result.warnings[:20]:
