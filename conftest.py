@@ -50,6 +50,10 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.MEDIA_ROOT = data_dir / "files"
     settings.STATIC_ROOT = data_dir / "static"
     settings.STATIC_ROOT.mkdir()
+    # Rolled-back tests reuse audit ids on SQLite, so a cache keyed by the last audit id could carry a
+    # figure from one test into the next; tests that exercise the cache turn it on themselves.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    os.environ["MSOKO_CACHE"] = "dummy"
     default_db = settings.DATABASES["default"]
     if default_db["ENGINE"].endswith("sqlite3"):
         default_db["NAME"] = str(data_dir / "msoko.sqlite3")

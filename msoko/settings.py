@@ -207,6 +207,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
+# Figures that are expensive to compute are cached per process under a stamp of the last change
+# (`msoko.core.freshness`); MSOKO_CACHE=dummy turns caching off (the test suite does).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+        if os.environ.get("MSOKO_CACHE", "").strip().lower() == "dummy"
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

@@ -362,15 +362,16 @@ def _compute_objectivity(run: AnalysisRun, report: Progress) -> Callable[[], Non
     orgs = inputs.schools(run.municipality)
     ids = _org_ids(orgs)
     years = run.years or None
-    report(5, "Чтение результатов ВПР")
-    vpr = frames.vpr_frame(organisation_ids=ids.values(), years=years)
-    if vpr.is_empty():
-        raise AnalyticsError("Нет результатов ВПР: загрузите выгрузку ФИС ОКО.")
-    report(25, "Чтение результатов ГИА и ВсОШ")
+    report(5, "Чтение результатов ВПР, ГИА и ВсОШ")
     # ГИА of the next year is compared with ВПР of this one: read one year more when years are given
     gia_years = sorted({*years, *(y + 1 for y in years)}) if years else None
-    gia = frames.gia_frame(organisation_ids=ids.values(), years=gia_years)
-    olympiad = frames.olympiad_frame(organisation_ids=ids.values(), years=years)
+    with read_snapshot():  # the three procedures and the list of imports they came from: one committed state
+        vpr = frames.vpr_frame(organisation_ids=ids.values(), years=years)
+        gia = frames.gia_frame(organisation_ids=ids.values(), years=gia_years)
+        olympiad = frames.olympiad_frame(organisation_ids=ids.values(), years=years)
+        imports = frames.batches_in_force(("vpr", "gia", "olympiad"), gia_years)
+    if vpr.is_empty():
+        raise AnalyticsError("Нет результатов ВПР: загрузите выгрузку ФИС ОКО.")
     report(45, "Проверка критериев объективности")
     result = objectivity_core(vpr, None if gia.is_empty() else gia, None if olympiad.is_empty() else olympiad, settings)
     details = result.details
@@ -399,7 +400,7 @@ def _compute_objectivity(run: AnalysisRun, report: Progress) -> Callable[[], Non
     ]
     flagged = summary.filter(pl.col("flagged"))
     run.inputs = {
-        "imports": frames.batches_in_force(("vpr", "gia", "olympiad"), gia_years),
+        "imports": imports,
         "participants": {"vpr": vpr.height, "gia": gia.height, "olympiad": olympiad.height},
     }
     run.summary = {

@@ -33,6 +33,7 @@ from msoko.catalog import selectors as catalog
 from msoko.catalog.cycle import CYCLE_POSITIONS, CyclePosition
 from msoko.catalog.formula import names
 from msoko.collection.models import DataValue
+from msoko.core.freshness import cached
 from msoko.cycle.models import (
     CycleDocument,
     CycleGoalDraft,
@@ -258,8 +259,17 @@ def _with_documents(status: str, count: int, docs: list) -> str:
 
 def direction_cells(direction, year, municipality=None, today: datetime.date | None = None,
                     *, published_only: bool = False) -> list[MatrixCell]:
-    """The nine cells of one catalog direction for one academic year (municipality None = all)."""
+    """The nine cells of one catalog direction for one academic year (municipality None = all).
+
+    Computed once per change of anything (`msoko.core.freshness`): the dashboard, the matrix page and
+    the public section ask for the same cells on every request."""
     today = today or datetime.date.today()
+    key = (f"matrix:{direction.pk}:{year.pk if year is not None else 0}:"
+           f"{municipality.pk if municipality is not None else 0}:{today.isoformat()}:{int(published_only)}")
+    return cached(key, lambda: _direction_cells(direction, year, municipality, today, published_only))
+
+
+def _direction_cells(direction, year, municipality, today: datetime.date, published_only: bool) -> list[MatrixCell]:
     number = direction.number
     label = year.label if year is not None else "год"
     goals = list(direction.goals.all())

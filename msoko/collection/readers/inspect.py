@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from isal import isal_zlib  # ISA-L inflate: the same API as zlib, about twice as fast on sheet XML
+
 from msoko.collection.readers.errors import ReadError
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -60,6 +62,7 @@ _ANY_REF = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]*)([0-9]+)[\"']")
 _UNIQUE_COUNT = re.compile(rb"uniqueCount=\"(\d+)\"")
 
 ZIP_STORED, ZIP_DEFLATED = 0, 8
+_TAG_TAIL = 4096  # the last tag of a chunk, carried over to the next, is at most this long
 INFLATE_CHUNK = 4 * 1024 * 1024
 
 
@@ -206,7 +209,7 @@ def _inflate(raw: BinaryIO, info: zipfile.ZipInfo, name: str) -> Iterator[bytes]
             left -= len(chunk)
             yield chunk
         return
-    inflater = zlib.decompressobj(-15)
+    inflater = isal_zlib.decompressobj(-15)
     while left > 0 or inflater.unconsumed_tail:
         if inflater.unconsumed_tail:
             data = inflater.unconsumed_tail
@@ -284,10 +287,15 @@ def _scan_sheet(
                 _check_dimension(match, name, sheet, info)
         if table:
             _check_table_chunk(data, name, sheet)
-        # Up to the last «<»: a tag cut by the chunk end is seen whole next time.
-        if plain and (_ODD_CELL.search(data, 0, data.rfind(b"<")) or (b":" in data and b":c" in data)):
+        # Up to the last «<»: the tag cut by the chunk end is carried over and seen whole next time.
+        cut = data.rfind(b"<")
+        if plain and (_ODD_CELL.search(data, 0, cut) or (b":" in data and b":c" in data)):
             plain = False
-        tail = data[-256:]
+        if cut >= 0 and len(data) - cut <= _TAG_TAIL:
+            tail = data[cut:]
+        else:  # no tag starts near the end; a cell tag of kilobytes is not plain
+            plain = plain and not (cut >= 0 and data.startswith(b"<c", cut))
+            tail = data[-256:]
     if not plain:
         _measure_sheet(raw, info_zip, name, sheet)
 
@@ -480,6 +488,6 @@ def _check_workbook(path: Path, name: str | None, *, table: bool) -> XlsxInfo:
                 _scan_sheet(raw, archive.getinfo(part), name, sheet_name, info, table=table)
         except zipfile.BadZipFile:
             raise ReadError(f"Файл «{name}» повреждён или обрезан: книга Excel не читается.") from None
-        except (zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError, zlib.error):
+        except (zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError, zlib.error, isal_zlib.error):
             raise ReadError(f"Файл «{name}» повреждён, обрезан или защищён: книга Excel не читается.") from None
     return info

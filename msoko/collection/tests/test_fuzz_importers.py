@@ -60,7 +60,8 @@ JUNK_HEADERS = ["", "Примечание", "ФИО", "Код ОО", "Значе
 COUNTED = (DataValue, ImportedValue, VprResult, GiaResult, OlympiadResult, SurveyAggregate)
 # Reasons that concern the whole file, so name no row or column.
 WHOLE_FILE = ("нет строк данных", "лист пуст", "в ячейках есть формулы", "двоичные данные не поддерживаются",
-              "не является книгой Excel", "повреждён", "защищён паролем", "кодировка не распознана — текст похож")
+              "не является книгой Excel", "является двоичным файлом", "повреждён", "защищён паролем",
+              "кодировка не распознана — текст похож")
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 
 cell = st.one_of(st.sampled_from(JUNK_VALUES), st.integers(-10**20, 10**20).map(str),

@@ -7,12 +7,13 @@ XML a writer — or an attacker — could put in the file.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
 
-from msoko.collection.readers import ReadError, read_table
-from msoko.collection.readers.inspect import check_xlsx
+from msoko.collection.readers import ReadError, inspect, read_table
+from msoko.collection.readers.inspect import ZIP_STORED, check_xlsx
 from msoko.collection.tests.test_hostile_files import SHEET, _sheet, workbook
 
 FAR = "слишком широко"
@@ -79,4 +80,20 @@ def test_formula_found_whatever_chunk_it_is_in(tmp_path):
     path = tmp_path / "formula.xlsx"
     path.write_bytes(workbook(replace={SHEET: sheet}))
     with pytest.raises(ReadError, match="формулы"):
+        check_xlsx(path)
+
+
+def test_a_cell_tag_cut_by_the_chunk_end_is_seen_whole(tmp_path, monkeypatch):
+    """The sheet is stored (not deflated), so chunks end at exact multiples of INFLATE_CHUNK: the far
+    cell's tag starts 300 bytes before the first boundary and its reference lies after it."""
+    monkeypatch.setattr(inspect, "INFLATE_CHUNK", 4096)
+    sheet = _sheet()
+    start = sheet.index(b"</row></sheetData>")
+    padding = b" " * (4096 - 300 - start)
+    tag = b"<c" + b" " * 600 + b'r="A5000000"><v>1</v></c>'
+    sheet = sheet[:start] + padding + tag + sheet[start:]
+    assert sheet.index(b"<c" + b" " * 600) == 4096 - 300
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(workbook(raw={SHEET: (sheet, zlib.crc32(sheet), len(sheet), ZIP_STORED)}))
+    with pytest.raises(ReadError, match="строки 5000000"):
         check_xlsx(path)
