@@ -3,6 +3,7 @@
 import tempfile
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -50,8 +51,12 @@ def import_status(request, pk: int):
 
 @router.get("/imports/{pk}/report/", response={200: ImportReportOut, **STAFF_ERRORS}, summary="Отчёт об ошибках")
 def import_report(request, pk: int):
-    """Ошибки и предупреждения с указанием файла, листа, строки и столбца."""
-    batch = selectors.batch_or_404(scope(request), pk, request.user)
+    """Ошибки и предупреждения с указанием файла, листа, строки и столбца (специалистам и автору загрузки:
+    строки файла могут относиться к другим организациям)."""
+    user_scope = scope(request)
+    batch = selectors.batch_or_404(user_scope, pk, request.user)
+    if not (user_scope.is_staff or batch.created_by_id == request.user.pk):
+        raise PermissionDenied("Отчёт об ошибках загрузки доступен специалистам управления и её автору.")
     return {"id": batch.pk, "status": batch.status, "errors": batch.errors or [], "warnings": batch.warnings or []}
 
 

@@ -228,8 +228,9 @@ MATRIX: dict[str, Entry] = {
     "api:start_import": api_action(NONE, api(LOGGED_IN, 422), get=api(STAFF | SCHOOLS), data={}),
     "api:import_status": page(K(pk="batch"), api(STAFF | {"school_a", "school_b"}, denied=404)
                               | {r: 403 for r in OUTSIDERS}),
-    "api:import_report": page(K(pk="batch"), api(STAFF | {"school_a", "school_b"}, denied=404)
-                              | {r: 403 for r in OUTSIDERS}),
+    # a school sees the status of an import holding its rows, not the error list (other schools' rows)
+    "api:import_report": page(K(pk="batch"), api(STAFF, denied=404)
+                              | {r: 403 for r in OUTSIDERS | {"school_a", "school_b"}}),
     "api:runs": page(NONE, api(STAFF)),
     "api:start_run": api_action(NONE, api(MANAGERS, 202), get=api(STAFF), data={"kind": "shnor"}),
     "api:run": page(K(pk="shnor_run"), api(STAFF)),
