@@ -185,7 +185,9 @@ def number_expr(key: str) -> pl.Expr:
 
 
 def _number(text: pl.Expr) -> pl.Expr:
-    return text.str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    """Text → Float64; anything that is not a finite number («inf», «NaN», 1e400) becomes null, i.e. «не число»."""
+    number = text.str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    return pl.when(number.is_finite()).then(number)
 
 
 def parse_numbers(

@@ -74,6 +74,14 @@ def test_vpr_reports_each_bad_value_with_row_and_column(tmp_path):
     assert any("строка 8, столбец «Задание 1» (H): значение -1 вне допустимого диапазона" in e for e in errors)
 
 
+@pytest.mark.parametrize("word", ["inf", "NaN", "-Infinity", "1e400"])
+def test_vpr_non_finite_numbers_are_not_numbers(tmp_path, word):
+    rows = [VPR_HEADER, vpr_row("OO-A", "P1", [word, *FULL[1:]], 5, 4, primary=word)]
+    errors = texts(parse("vpr", write_csv(tmp_path / "vpr.csv", rows)))
+    assert any(f"строка 2, столбец «Задание 1» (№ 8): «{word}» — не число." in e for e in errors), errors
+    assert any(f"столбец «Первичный балл» (№ 20): «{word}» — не число." in e for e in errors), errors
+
+
 def test_vpr_missing_required_column_is_named(tmp_path):
     header = [h for h in VPR_HEADER if h != "Код участника"]
     row = vpr_row("OO-A", "P1", FULL, 5, 4)
