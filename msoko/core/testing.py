@@ -288,3 +288,12 @@ class PersonaTestCase(TestCase):
         client = Client()
         client.force_login(self.world.user(persona))
         return client
+
+
+def browser_log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form in a Playwright page and wait for the page that follows."""
+    page.goto("/login/")
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_load_state()

@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 from functools import wraps
 from html.parser import HTMLParser
 
-import xlsxwriter
 from django.http import HttpRequest, HttpResponse
 
 from msoko.core.xlsx_safe import safe_cell
-from msoko.reports.render.xlsx import sheet_name
+from msoko.reports.render.xlsx import new_workbook, sheet_name
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMAT_PARAM = "format"
@@ -224,10 +223,7 @@ def page_tables(html: str) -> list[PageTable]:
 def workbook(tables: list[PageTable], title: str = "") -> bytes:
     """One sheet per table: the title in A1, the table from row 3, numbers as numbers."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
-    bold = book.add_format({"bold": True})
-    head = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True, "valign": "top"})
+    book, bold, head = new_workbook(buffer)
     text = book.add_format({"border": 1, "valign": "top"})
     formats: dict[tuple[int, bool], object] = {}
 

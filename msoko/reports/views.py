@@ -45,15 +45,22 @@ def index(request):
     })
 
 
+def _document(request, kind: str, params: dict):
+    """The report the user asked for, within their scope; None (with the reason as a message) if it cannot be built."""
+    try:
+        municipality, _ = selectors.request_scope(request.user, kind, params)
+        return build(kind, params, municipality)
+    except ReportError as exc:
+        messages.error(request, str(exc))
+        return None
+
+
 @login_required
 def show(request, kind: str):
     """A report as a page (the same document the files are made of) with its export links."""
     params = _default_year(request, _params(request.GET))
-    try:
-        municipality, _ = selectors.request_scope(request.user, kind, params)
-        document = build(kind, params, municipality)
-    except ReportError as exc:
-        messages.error(request, str(exc))
+    document = _document(request, kind, params)
+    if document is None:
         return redirect("reports:index")
     query = urlencode(params)
     return render(request, "reports/show.html", {
@@ -67,11 +74,8 @@ def show(request, kind: str):
 def xlsx(request, kind: str):
     """Every table of the report page as an XLSX workbook (one sheet per table)."""
     params = _default_year(request, _params(request.GET))
-    try:
-        municipality, _ = selectors.request_scope(request.user, kind, params)
-        document = build(kind, params, municipality)
-    except ReportError as exc:
-        messages.error(request, str(exc))
+    document = _document(request, kind, params)
+    if document is None:
         return redirect("reports:index")
     response = HttpResponse(render_xlsx(document), content_type=FORMATS["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{services.file_name(kind, params, "xlsx")}"'

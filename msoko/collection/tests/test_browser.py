@@ -10,7 +10,7 @@ from msoko.collection.models import Submission
 from msoko.collection.tests.campaign_data import staffing_campaign
 from msoko.collection.tests.files import VPR_HEADER, vpr_row, write_xlsx
 from msoko.collection.tests.test_formats import FULL
-from msoko.core.testing import PASSWORD
+from msoko.core.testing import browser_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,10 +32,7 @@ def work_off_queue() -> None:
 
 
 def login(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    browser_log_in(page, username)
     page.wait_for_url("**/")
 
 

@@ -97,3 +97,21 @@ def test_a_cell_tag_cut_by_the_chunk_end_is_seen_whole(tmp_path, monkeypatch):
     path.write_bytes(workbook(raw={SHEET: (sheet, zlib.crc32(sheet), len(sheet), ZIP_STORED)}))
     with pytest.raises(ReadError, match="строки 5000000"):
         check_xlsx(path)
+
+
+def test_a_corrupt_deflate_stream_is_a_damaged_file_not_a_crash(tmp_path):
+    """The zip directory is intact but the sheet's compressed bytes are garbage: the inflater's own
+    error (ISA-L) becomes the Russian «повреждён» message."""
+    import zipfile
+
+    assert read_table(_with_cells(tmp_path, b'<c r="A2"><v>1</v></c>')).rows > 0  # the same workbook reads when intact
+    path = _with_cells(tmp_path, b'<c r="A2"><v>1</v></c>' * 200, "corrupt.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        info = next(i for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start:start + 16] = b"\xff" * 16  # an invalid deflate block header
+    path.write_bytes(bytes(data))
+    with pytest.raises(ReadError, match="повреждён"):
+        check_xlsx(path, "corrupt.xlsx")

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from msoko.core.testing import PASSWORD
+from msoko.core.testing import browser_log_in
 from msoko.cycle.models import CycleGoalDraft, Decision, EffectivenessAnalysis, Measure, Recommendation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_load_state()
+    browser_log_in(page, username)
 
 
 def log_out(page) -> None:

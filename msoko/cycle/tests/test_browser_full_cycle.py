@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from msoko.analytics.models import AnalysisRun, SchoolStatus
+from msoko.core.testing import browser_log_in
 from msoko.cycle.models import CycleGoalDraft, Decision, EffectivenessAnalysis, Measure, Recommendation
 from msoko.registry.models import ClusterMembership, Role, RoleAssignment
 
@@ -23,12 +24,7 @@ def demo(tmp_path):
 
 
 def log_in(page, demo, username: str) -> None:
-    password = next(p["password"] for p in demo.logins if p["username"] == username)
-    page.goto("/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(password)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_load_state()
+    browser_log_in(page, username, next(p["password"] for p in demo.logins if p["username"] == username))
 
 
 def log_out(page) -> None:

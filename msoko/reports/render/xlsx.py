@@ -36,12 +36,19 @@ def sheet_name(key: str, used: set[str]) -> str:
 NUMBER_FORMATS = {"int": "# ##0", "num": "# ##0.0", "num2": "0.00", "pct": "0.0", "signed": "+0.0;-0.0;0"}
 
 
-def write_tables(tables: list[Table], title: str = "") -> bytes:
-    buffer = io.BytesIO()
+def new_workbook(buffer: io.BytesIO):
+    """An in-memory workbook that never turns text into formulas, links or numbers, with its title
+    (bold) and column-header formats: (book, bold, head)."""
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True, "valign": "top"})
+    return book, bold, head
+
+
+def write_tables(tables: list[Table], title: str = "") -> bytes:
+    buffer = io.BytesIO()
+    book, bold, head = new_workbook(buffer)
     text = book.add_format({"border": 1})
     quoted = book.add_format({"border": 1, "quote_prefix": True})
     numbers = {k: book.add_format({"border": 1, "num_format": v}) for k, v in NUMBER_FORMATS.items()}

@@ -8,18 +8,14 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from msoko.core.testing import PASSWORD
+from msoko.core.testing import browser_log_in
 from msoko.reports.models import ReportJob
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_load_state()
+    browser_log_in(page, username)
 
 
 def test_a_school_downloads_its_report_card_from_the_ui(page, world, tmp_path, monkeypatch):

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from msoko.core.testing import PASSWORD
+from msoko.core.testing import browser_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    browser_log_in(page, username)
 
 
 def test_department_logs_in_and_sees_every_organisation(page, world, small_catalog):

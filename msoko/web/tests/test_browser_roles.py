@@ -10,7 +10,7 @@ import pytest
 
 from msoko.collection.models import Submission
 from msoko.collection.tests.campaign_data import staffing_campaign
-from msoko.core.testing import PASSWORD
+from msoko.core.testing import browser_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,11 +20,7 @@ SCHOOL_MENU = ["Рабочий стол", "Моя организация", "Мо
 
 
 def log_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_load_state()
+    browser_log_in(page, username)
 
 
 def menu(page) -> list[str]:
