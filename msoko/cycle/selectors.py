@@ -35,12 +35,27 @@ def quarters_without_meeting(body: Body, today: datetime.date) -> list[tuple[int
     return missing
 
 
+RULE = "требуется не реже раза в квартал"
+LISTED_QUARTERS = 4
+
+
+def _in_quarter(year: int, quarter: int) -> str:
+    return quarter_label(year, quarter).replace("квартал", "квартале")
+
+
 def council_warnings(municipality, today: datetime.date) -> list[str]:
-    """«Quarter ended without a council meeting» warnings for the councils of a municipality."""
+    """«Quarters ended without a council meeting»: one line per council, naming the latest such
+    quarters (a council that has not met for years gets one line, not one per quarter)."""
     warnings = []
     for body in Body.objects.filter(municipality=municipality, kind=Body.Kind.COUNCIL):
-        for year, quarter in quarters_without_meeting(body, today):
-            warnings.append(f"{body.name}: в {quarter_label(year, quarter).replace('квартал', 'квартале')} не было заседаний (требуется не реже раза в квартал).")
+        missed = quarters_without_meeting(body, today)
+        if len(missed) == 1:
+            warnings.append(f"{body.name}: в {_in_quarter(*missed[0])} не было заседаний ({RULE}).")
+        elif missed:
+            latest = ", ".join(quarter_label(*q) for q in missed[-LISTED_QUARTERS:])
+            since = f"первый — {quarter_label(*missed[0])}; " if len(missed) > LISTED_QUARTERS else ""
+            shown = "последние" if len(missed) > LISTED_QUARTERS else "это"
+            warnings.append(f"{body.name}: кварталов без заседаний — {len(missed)}, {shown}: {latest} ({since}{RULE}).")
     return warnings
 
 

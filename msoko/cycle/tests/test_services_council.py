@@ -204,9 +204,21 @@ def test_quarters_without_a_held_meeting_are_warned(world):
     Meeting.objects.create(body=body, number="3", date=datetime.date(2025, 5, 20), status=Meeting.Status.HELD)
     # On 10 October 2025 the ended quarters are III/2024 … III/2025.
     assert quarters_without_meeting(body, datetime.date(2025, 10, 10)) == [(2024, 3), (2025, 1), (2025, 3)]
-    assert council_warnings(world.municipality, datetime.date(2025, 4, 1)) == [
+    assert council_warnings(world.municipality, datetime.date(2025, 1, 1)) == [
         "Координационный совет: в III квартале 2024 г. не было заседаний (требуется не реже раза в квартал).",
-        "Координационный совет: в I квартале 2025 г. не было заседаний (требуется не реже раза в квартал).",
+    ]
+    assert council_warnings(world.municipality, datetime.date(2025, 4, 1)) == [
+        "Координационный совет: кварталов без заседаний — 2, это: III квартал 2024 г., I квартал 2025 г. "
+        "(требуется не реже раза в квартал).",
+    ]
+
+
+def test_a_council_that_has_not_met_for_years_gets_one_line_with_the_latest_quarters(world):
+    body, _ = _body(world)  # established 1 September 2024
+    # On 1 January 2027 ten quarters have ended: III/2024 … IV/2026.
+    assert council_warnings(world.municipality, datetime.date(2027, 1, 1)) == [
+        "Координационный совет: кварталов без заседаний — 10, последние: I квартал 2026 г., II квартал 2026 г., "
+        "III квартал 2026 г., IV квартал 2026 г. (первый — III квартал 2024 г.; требуется не реже раза в квартал).",
     ]
 
 
