@@ -28,13 +28,22 @@ def _anchor(text: str, n: int) -> str:
     return f"s{n}-{slugify(text, allow_unicode=True)[:40]}"
 
 
-def _width(column: Column, table: Table) -> str:
-    """The width class of a column in PDF: numeric columns share about 60 % of the width (8–14 % each,
-    so a table with few figures does not squeeze them into hyphenated headers), codes get 7 %."""
+def column_share(column: Column, table: Table) -> int | None:
+    """The share of the page width (%) a column gets in PDF, or None for a text column (text columns
+    share what is left equally): numeric columns share about 60 % of the width (8–14 % each, so a
+    table with few figures does not squeeze them into hyphenated headers), codes get 7 %."""
     if column.numeric:
         share = 60 / max(1, sum(c.numeric for c in table.columns))
-        return f"num w{min(14, max(8, int(share) // 2 * 2))}"
-    return "narrow" if column.narrow else "text"
+        return min(14, max(8, int(share) // 2 * 2))
+    return 7 if column.narrow else None
+
+
+def _width(column: Column, table: Table) -> str:
+    """The width class of a column in the PDF template (`col.w8` … `col.w14`, `col.narrow`, `col.text`)."""
+    share = column_share(column, table)
+    if column.numeric:
+        return f"num w{share}"
+    return "narrow" if share else "text"
 
 
 def blocks_context(document: Document, chart_format="svg") -> dict:
@@ -89,6 +98,15 @@ def page_fragment(document: Document) -> str:
     return render_to_string("reports/_document.html", blocks_context(document, "svg"))
 
 
+def font_file(name: str) -> Path | None:
+    """The first of FONT_DIRS holding the font file `name` (DejaVuSans.ttf …), None if none does."""
+    for folder in FONT_DIRS:
+        path = folder / name
+        if path.exists():
+            return path
+    return None
+
+
 def font_faces() -> list[dict]:
     """The @font-face rules for the PDF: DejaVu Sans (body) and DejaVu Sans Bold, Liberation as fallback."""
     faces = []
@@ -96,11 +114,9 @@ def font_faces() -> list[dict]:
         ("DejaVu Sans", "normal", "DejaVuSans.ttf"), ("DejaVu Sans", "bold", "DejaVuSans-Bold.ttf"),
         ("Liberation Serif", "normal", "LiberationSerif-Regular.ttf"),
     ):
-        for folder in FONT_DIRS:
-            path = folder / name
-            if path.exists():
-                faces.append({"family": family, "weight": weight, "url": path.as_uri()})
-                break
+        path = font_file(name)
+        if path:
+            faces.append({"family": family, "weight": weight, "url": path.as_uri()})
     return faces
 
 
