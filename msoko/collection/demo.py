@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from msoko.catalog import formula
 from msoko.catalog.models import DataElement
 from msoko.collection import campaign_services as services
-from msoko.collection.models import Campaign, CampaignField, Submission
+from msoko.collection.models import Campaign, CampaignField, DataValue, Submission
 from msoko.registry.models import AcademicYear, Municipality, Organisation
 
 STAFF_ELEMENTS = ["teachers_total", "teachers_highest_category", "teachers_first_category", "teachers_under35",
@@ -47,13 +47,37 @@ def _user(people: list[dict], role: str, organisation: str | None = None):
     return None
 
 
-def _staff_answers(index: int) -> dict[str, str]:
-    total = 24 + (index * 7) % 31
-    highest = total * (20 + (index * 3) % 15) // 100
-    first = total * (25 + (index * 5) % 20) // 100
-    return {"teachers_total": str(total), "teachers_highest_category": str(highest),
-            "teachers_first_category": str(first), "teachers_under35": str(total * (10 + index % 12) // 100),
-            "teacher_vacancies": str(index % 3)}
+def _staff_answers(index: int, known: dict[str, float] | None = None) -> dict[str, str]:
+    """A school's self-report: the staff counts its statistics already hold for the year (ОО-1), one
+    or two teachers more or fewer; made up from its position where there are none. Every other share
+    of teachers (in networks, trained, …) is counted against this total, so it must stay in step."""
+    known = known or {}
+    total = max(1, round(known["teachers_total"]) + index % 3 - 1) if known.get("teachers_total") else 24 + (index * 7) % 31
+
+    def part(code: str, percent: int) -> int:
+        if known.get(code) is not None and known.get("teachers_total"):
+            return min(total, round(known[code] * total / known["teachers_total"]))
+        return total * percent // 100
+
+    return {"teachers_total": str(total),
+            "teachers_highest_category": str(part("teachers_highest_category", 20 + (index * 3) % 15)),
+            "teachers_first_category": str(part("teachers_first_category", 25 + (index * 5) % 20)),
+            "teachers_under35": str(part("teachers_under35", 10 + index % 12)),
+            "teacher_vacancies": str(round(known["teacher_vacancies"]) if known.get("teacher_vacancies") is not None
+                                     else index % 3)}
+
+
+def _known_staff(schools: list[Organisation], year: AcademicYear) -> dict[int, dict[str, float]]:
+    """The staff counts stored for each school: this year's, or else the year before's."""
+    labels = [y.label for y in AcademicYear.objects.filter(start_year__in=[year.start_year - 1, year.start_year])]
+    rows = DataValue.objects.filter(
+        organisation__in=schools, period__code__in=labels, category="", data_element__code__in=STAFF_ELEMENTS,
+        value__isnull=False,
+    ).values_list("organisation_id", "data_element__code", "value").order_by("period__start")
+    known: dict[int, dict[str, float]] = {}
+    for org, code, value in rows:  # the year before first, this year's after it: this year's wins
+        known.setdefault(org, {})[code] = value
+    return known
 
 
 def seed_campaigns(municipality: Municipality, year: AcademicYear, manifest_people: list[dict]) -> list[dict]:
@@ -73,10 +97,12 @@ def seed_campaigns(municipality: Municipality, year: AcademicYear, manifest_peop
     )
     services.open_campaign(staff, actor=department)
     forms = {s.organisation_id: s for s in staff.submissions.all()}
+    known_staff = _known_staff(schools, year)
     for index, school in enumerate(schools):
         form = forms[school.pk]
         admin = _user(manifest_people, "org_admin", school.code)
-        answers = {k: v for k, v in _staff_answers(index).items() if k in {f.code for f in staff.fields.all()}}
+        answers = {k: v for k, v in _staff_answers(index, known_staff.get(school.pk)).items()
+                   if k in {f.code for f in staff.fields.all()}}
         share = index / len(schools)
         if share >= 0.8:
             continue  # не начато

@@ -122,6 +122,16 @@ def _plan(catalog: dict) -> dict[str, dict]:
         for code, role in uses:
             if code not in roles or rank(role) < rank(roles[code]):
                 roles[code] = role
+    # Parts of one whole (highest + first category over all teachers): whichever indicator a part's
+    # role came from, it is drawn from what the parts before it left of the same denominator.
+    for ind in _indicators(catalog):
+        numerator, denominator = formula_names(ind.get("numerator")), formula_names(ind.get("denominator"))
+        if len(numerator) < 2 or len(denominator) != 1:
+            continue
+        for i, code in enumerate(numerator):
+            role = roles.get(code)
+            if role and role["role"] == "num" and role["denominator"] == denominator:
+                role["before"] = [*role.get("before", []), *(c for c in numerator[:i] if c not in role.get("before", []))]
     return roles
 
 
@@ -158,6 +168,12 @@ def values_frame(
         denominator = None
         if role and role["role"] == "num" and len(role["denominator"]) == 1:
             denominator = value_of(role["denominator"][0], kind, (*stack, code))
+            # parts of one whole (highest + first category ≤ all teachers): each part is drawn from
+            # what the parts before it left, so their sum never exceeds the denominator
+            for sibling in role.get("before", []) if denominator is not None else ():
+                taken = value_of(sibling, kind, (*stack, code))
+                if taken is not None:
+                    denominator = np.maximum(denominator - taken, 0)
         rng = rng_for(world.seed, STREAM_VALUES, year, zlib.crc32(code.encode("utf-8")), KINDS.index(kind))
         generated[(code, kind)] = _draw(rng, element, role, org, year, denominator)
         return generated[(code, kind)]

@@ -31,7 +31,23 @@ def test_demo_builds_municipality_with_every_role_and_imported_data(settings, tm
     assert DataValue.objects.filter(data_element__code="vpr_mark2", category="").count() >= 25 * 4
 
     assert "department /" in out and "Входы для демонстрации" in out
+    _no_share_above_the_whole()
     # a second run keeps the data and says so
     call_command("demo", "--no-serve")
     assert "уже есть" in capsys.readouterr().out
     assert Organisation.objects.filter(kind="school").count() == 25
+
+
+def _no_share_above_the_whole() -> None:
+    """Parts stay within their whole in every year and organisation — imported, generated or sent in a
+    campaign form (e.g. teachers of the highest and first category, or in networks, ≤ all teachers):
+    no «доля» of the demo exceeds 100 %."""
+    import polars as pl
+
+    from msoko.reports.builders.card import CardBatch
+    from msoko.reports.builders.common import make_context
+
+    data = CardBatch(make_context(None, None)).data
+    shares = [i.code for i in data.indicators if i.kind == "share"]
+    above = data.per_org.filter(pl.col("indicator").is_in(shares) & (pl.col("value") > 100))
+    assert above.height == 0, above.head(10)
