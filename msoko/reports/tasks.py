@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django_tasks import task
 
 from msoko.reports import services
@@ -44,7 +44,10 @@ def start(job: ReportJob) -> ReportJob:
     if how == "inline":
         return services.run_job(job.pk)
     if how == "thread":
-        threading.Thread(target=_in_thread, args=(job.pk,), name=f"report-{job.pk}", daemon=True).start()
+        # only once the job's row is committed: a thread started inside the request's transaction
+        # could look for the job before it exists (or after it was rolled back)
+        thread = threading.Thread(target=_in_thread, args=(job.pk,), name=f"report-{job.pk}", daemon=True)
+        transaction.on_commit(thread.start)
         return job
     run_report_task.enqueue(job.pk)
     return job
