@@ -134,9 +134,30 @@ def shnor_tables(run, year: int, organisations, page=None, per_page: int = 50) -
         "stable_low": [s for s in statuses if s.stable_low],
         "overlay": [s for s in statuses if s.overlay],
         "resilient": [s for s in statuses if s.resilient],
-        "typed": [s for s in statuses if s.types],
+        "typology": _typology(statuses),
         "insufficient": [s for s in statuses if s.insufficient_data],
         "by_social_status": _group_by_status(statuses),
+    }
+
+
+def _typology(statuses) -> dict:
+    """Schools with low results by the main factor the typology found (a school may have several):
+    ``by_type`` as (type, schools), the most frequent first; ``unidentified`` — typed schools where no
+    factor stood out. The reasons of each school are on its own card, not repeated here."""
+    by_type: dict[str, list] = {}
+    unidentified = []
+    for status in statuses:
+        if not status.types:
+            continue
+        names = status.types.get("types") or []
+        if not names:
+            unidentified.append(status)
+        for name in names:
+            by_type.setdefault(name, []).append(status)
+    return {
+        "by_type": sorted(by_type.items(), key=lambda item: (-len(item[1]), item[0])),
+        "unidentified": unidentified,
+        "schools": sum(1 for status in statuses if status.types),
     }
 
 

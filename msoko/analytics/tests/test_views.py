@@ -95,3 +95,36 @@ def test_analysis_for_organisation_returns_plain_data_for_the_card(world):
     assert "устойчиво низкие результаты" in html
     empty = analysis_for_organisation(world.school_a, 2024)
     assert empty["shnor"] is None and empty["risks"] == []
+
+
+def test_shnor_page_sums_up_the_typology_by_type_with_links_to_each_school_card(world, client_for):
+    from msoko.analytics.models import SchoolStatus
+
+    build(world)
+    run = services.run_shnor(world.municipality, ShnorSettings(window=1, group_by="none"), years=[2024])
+    typed = [s for s in SchoolStatus.objects.filter(run=run).select_related("organisation") if s.types]
+    assert typed, "the test data has schools with low results to type"
+    html = client_for("department").get("/analysis/shnor/").content.decode()
+    table = html[html.index('id="typology-table"'):]
+    table = table[:table.index("</table>")]
+    for status in typed:
+        names = status.types.get("types") or ["главный фактор не выявлен"]
+        for name in names:
+            row = table[table.index(name):]
+            row = row[:row.index("</tr>")]
+            assert f'href="/organisations/{status.organisation.code}/#school-analysis"' in row
+    assert f"у {len(typed)} шк." in html
+    assert "при нормативе" not in html  # the reasons stay on the school's own card
+
+
+def test_typology_counts_a_school_under_each_of_its_types_most_frequent_type_first():
+    from msoko.analytics.models import SchoolStatus
+    from msoko.analytics.selectors import _typology
+
+    a = SchoolStatus(types={"types": ["кадровый дефицит", "девиация"], "reasons": ["…"]})
+    b = SchoolStatus(types={"types": ["девиация"], "reasons": ["…"]})
+    c = SchoolStatus(types={"types": [], "reasons": ["главный фактор не выявлен"]})
+    d = SchoolStatus(types={})  # not a school with low results
+    typology = _typology([a, b, c, d])
+    assert typology["by_type"] == [("девиация", [a, b]), ("кадровый дефицит", [a])]
+    assert typology["unidentified"] == [c] and typology["schools"] == 3
