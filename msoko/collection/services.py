@@ -29,6 +29,7 @@ from msoko.collection.formats import KINDS, Context, Parsed, detect_kind, get_fo
 from msoko.collection.formats.base import year_label
 from msoko.collection.formats.common import MAX_PROBLEMS_PER_CHECK as MAX_LISTED
 from msoko.collection.formats.common import Problem
+from msoko.collection.formats.parts import PartRule, rules_from_shares
 from msoko.collection.formats.values import ELEMENT_PREFIX
 from msoko.collection.locks import ImportRaced, lock_imports
 from msoko.collection.models import (
@@ -169,7 +170,22 @@ def _context(year: int | None) -> Context:
         bool_elements=bool_elements,
         name_columns=name_columns_policy(),
         max_year=timezone.localdate().year,
+        part_rules=part_rules(),
     )
+
+
+def part_rules() -> list[PartRule]:
+    """The percentage shares of the current catalog whose numerator and denominator are sums of
+    data elements, as «part ≤ whole» rules for uploaded tables."""
+    from msoko.catalog.selectors import current_version
+
+    version = current_version()
+    if version is None:
+        return []
+    shares = version.indicators.filter(kind="share").exclude(denominator="").values_list(
+        "code", "name", "numerator", "denominator", "multiplier")
+    return rules_from_shares((code, name, num, den) for code, name, num, den, multiplier in shares
+                             if not multiplier or float(multiplier) == 100)
 
 
 def _problem_dicts(problems: list[Problem]) -> list[dict]:

@@ -19,6 +19,7 @@ from msoko.collection.formats.common import (
     match_headers,
     select_columns,
 )
+from msoko.collection.formats.parts import check_parts
 from msoko.collection.readers.table import ROW, Table
 
 
@@ -36,6 +37,11 @@ class Format(ABC):
     sum_totals: bool = True  # category "" of derived elements = sum of the other categories
     row_level: bool = False  # values come one per row (lineage to the source row)
     has_year_column: bool = True
+    checks_parts: bool = False  # values typed in by people: warn where parts exceed their whole
+
+    def element_column(self, element: str) -> str:
+        """The canonical column a data element's value stands in (for messages)."""
+        return "value"
 
     def extra_headers(self, headers: list[str], context: Context) -> dict[str, str]:
         """Open-ended headers (task numbers, data element codes) → canonical keys."""
@@ -83,6 +89,9 @@ class Format(ABC):
         org_codes = self._check_orgs(frame, located, context)
         if "year" not in frame.columns and years:
             frame = frame.with_columns(pl.lit(years[0], dtype=pl.Int64).alias("year"))
+        if self.checks_parts and context.part_rules and not located.errors:
+            check_parts(self.derive(frame), context.part_rules, located, column_of=self.element_column,
+                        names=context.elements)
         problems = sorted(located.problems, key=lambda p: (p.level != ERROR, p.row or 0))
         return Parsed(
             self.kind, frame, problems, header_mapping, years=years, org_codes=org_codes,

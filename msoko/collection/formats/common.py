@@ -377,6 +377,7 @@ class Context:
     bool_elements: set[str] = field(default_factory=set)
     name_columns: str = "refuse"  # or "drop"
     max_year: int = 2100
+    part_rules: list = field(default_factory=list)  # `parts.PartRule`s: sums of elements ≤ other sums
 
 
 DERIVED_COLUMNS = ["org_code", "year", "element", "category", "value", "source_row"]

@@ -48,11 +48,15 @@ class WideFormat(Format):
     """`Учебный год`, `Код ОО`, then one column per data element (code or catalog name)."""
 
     row_level = True
+    checks_parts = True
     columns = (YEAR, ORG)
 
     def __init__(self, kind: str, title: str) -> None:
         self.kind = kind
         self.title = title
+
+    def element_column(self, element: str) -> str:
+        return ELEMENT_PREFIX + element
 
     def extra_headers(self, headers: list[str], context: Context) -> dict[str, str]:
         extra = {}
@@ -94,6 +98,7 @@ class LongValuesFormat(Format):
     kind = "values"
     title = "Значения элементов данных (длинная таблица)"
     row_level = True
+    checks_parts = True
     columns = (
         YEAR,
         ORG,
