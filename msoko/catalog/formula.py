@@ -54,6 +54,24 @@ def names(expression: str) -> list[str]:
     return seen
 
 
+def summands(expression: str) -> tuple[str, ...] | None:
+    """«a + b + c» → ("a", "b", "c"): the data elements of a plain sum of distinct codes; None for
+    anything else (a constant, a product, a difference, a formula that does not parse)."""
+    try:
+        tree = parse(expression)
+    except FormulaError:
+        return None
+    codes: list[str] = []
+
+    def walk(node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            codes.append(node.id)
+            return True
+        return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and walk(node.left) and walk(node.right)
+
+    return tuple(codes) if walk(tree) and len(set(codes)) == len(codes) else None
+
+
 def check(expression: str, known: set[str]) -> list[str]:
     """Parse and check that every referenced data element exists; return the names."""
     found = names(expression)

@@ -177,15 +177,13 @@ def _context(year: int | None) -> Context:
 def part_rules() -> list[PartRule]:
     """The percentage shares of the current catalog whose numerator and denominator are sums of
     data elements, as «part ≤ whole» rules for uploaded tables."""
-    from msoko.catalog.selectors import current_version
+    from msoko.catalog.selectors import current_version, indicators
 
     version = current_version()
     if version is None:
         return []
-    shares = version.indicators.filter(kind="share").exclude(denominator="").values_list(
-        "code", "name", "numerator", "denominator", "multiplier")
-    return rules_from_shares((code, name, num, den) for code, name, num, den, multiplier in shares
-                             if not multiplier or float(multiplier) == 100)
+    return rules_from_shares((i.code, i.name, i.numerator, i.denominator) for i in indicators(version)
+                             if i.kind == "share" and i.denominator and i.multiplier == 100)
 
 
 def _problem_dicts(problems: list[Problem]) -> list[dict]:

@@ -10,12 +10,12 @@ Pure Polars, no Django: the rules come in through `Context.part_rules`.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import polars as pl
 
+from msoko.catalog.formula import summands
 from msoko.collection.formats.common import MAX_PROBLEMS_PER_CHECK, WARNING, Located
 
 
@@ -29,28 +29,11 @@ class PartRule:
     indicators: tuple[str, ...]
 
 
-def sum_of_names(expression: str) -> tuple[str, ...] | None:
-    """«a + b + c» → ("a", "b", "c"); anything else (products, constants, parentheses with minus) → None."""
-    try:
-        tree = ast.parse(expression.strip(), mode="eval").body
-    except (SyntaxError, AttributeError):
-        return None
-    names: list[str] = []
-
-    def walk(node: ast.AST) -> bool:
-        if isinstance(node, ast.Name):
-            names.append(node.id)
-            return True
-        return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and walk(node.left) and walk(node.right)
-
-    return tuple(names) if walk(tree) and len(set(names)) == len(names) else None
-
-
 def rules_from_shares(shares: Iterable[tuple[str, str, str, str]]) -> list[PartRule]:
     """(code, name, numerator, denominator) of percentage indicators → one rule per (part, whole)."""
     found: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
     for code, name, numerator, denominator in shares:
-        part, whole = sum_of_names(numerator or ""), sum_of_names(denominator or "")
+        part, whole = summands(numerator), summands(denominator)
         if part and whole and not set(part) & set(whole):
             found.setdefault((part, whole), []).append(f"{code} {name}")
     return [PartRule(part, whole, tuple(indicators)) for (part, whole), indicators in found.items()]
@@ -69,14 +52,15 @@ def check_parts(derived: pl.DataFrame, rules: Iterable[PartRule], located: Locat
     for rule in rules:
         if not set(rule.whole) <= present or not set(rule.part) & present:
             continue
-        cells = totals.filter(pl.col("element").is_in([*rule.part, *rule.whole]))
+        # in file order, so the first part cell of a group is the one the warning points at
+        cells = totals.filter(pl.col("element").is_in([*rule.part, *rule.whole])).sort("source_row")
         in_part = pl.col("element").is_in(list(rule.part))
         over = cells.group_by("org_code", "year").agg(
             pl.col("value").filter(in_part).sum().alias("part"),
             pl.col("value").filter(~in_part).sum().alias("whole"),
             pl.col("element").filter(~in_part).n_unique().alias("wholes"),
-            pl.col("source_row").filter(in_part).min().alias("row"),
-            pl.col("element").filter(in_part).sort_by(pl.col("source_row").filter(in_part)).first().alias("first"),
+            pl.col("source_row").filter(in_part).first().alias("row"),
+            pl.col("element").filter(in_part).first().alias("first"),
         ).filter((pl.col("wholes") == len(rule.whole)) & (pl.col("part") > pl.col("whole"))).sort("row", "org_code")
         part_name = " + ".join(f"«{names.get(code, code)}»" for code in rule.part)
         whole_name = " + ".join(f"«{names.get(code, code)}»" for code in rule.whole)

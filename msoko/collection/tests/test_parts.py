@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from msoko.collection.formats import Context, get_format
-from msoko.collection.formats.parts import PartRule, rules_from_shares, sum_of_names
+from msoko.collection.formats.parts import PartRule, rules_from_shares
 from msoko.collection.readers import read_table
 from msoko.collection.tests.files import write_csv, write_xlsx
 
@@ -23,14 +23,6 @@ def parse(kind, path, rules=(CATEGORIES,)):
 
 def warnings(parsed) -> list[str]:
     return [p.text() for p in parsed.problems if p.level == "warning"]
-
-
-@pytest.mark.parametrize(("text", "names"), [
-    ("a", ("a",)), ("a + b", ("a", "b")), (" a+b + c ", ("a", "b", "c")),
-    ("a - b", None), ("a * 2", None), ("(a + b) / 2", None), ("a + a", None), ("100", None), ("", None),
-])
-def test_only_sums_of_distinct_elements_make_a_rule(text, names):
-    assert sum_of_names(text) == names
 
 
 def test_rules_merge_shares_with_the_same_part_and_whole_and_skip_overlaps():
